@@ -1,0 +1,98 @@
+# kea — top-level build.  GNU make only; no other build system.
+#
+#   make / make all   build the kernel, libraries, services and host tools
+#   make deps         install missing Debian packages (idempotent)
+#   make run          build and boot in QEMU, console on this terminal
+#   make iso          GRUB rescue ISO;  make run-iso  boots it
+#   make debug        QEMU halted with gdbstub + GDB with symbols
+#   make test         every test; last line "N passed, N failed"
+#   make bench        IDC benchmarks under -icount shift=0
+#   make fuzz         longer fuzz run of the ELF loader
+#   make clean
+#
+# Each area contributes a fragment (*.mk) that appends to the variables below;
+# fragments never redefine them.
+
+BUILD      := build
+GCCINC     := $(shell gcc -m32 -print-file-name=include)
+LIBGCC     := $(shell gcc -m32 -print-libgcc-file-name)
+PYTHON     := python3
+
+# Target (i386, freestanding) code: kernel, libc, services, shell.
+TARGET_CC      := gcc
+TARGET_CFLAGS  := -m32 -march=i686 -std=c11 -ffreestanding -nostdinc -isystem $(GCCINC) \
+                  -Iinclude -Ilib/libc/include -O2 -g -Wall -Wextra -Werror -fno-pic -fno-pie \
+                  -fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+                  -mno-sse -mno-mmx -mno-80387
+TARGET_ASFLAGS := -m32 -Wa,--noexecstack -ffreestanding -nostdinc -isystem $(GCCINC) -Iinclude -Ilib/libc/include -g
+TARGET_LD      := ld -m elf_i386
+
+# Host code: unit tests, tools (libelf), fuzzers.
+HOST_CC     := gcc
+HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude
+
+HOST_TESTS  :=          # host test executables; each prints PASS:/FAIL: lines
+HOST_TOOLS  :=          # host tools built by `all`
+KERNEL_SRCS :=          # sources linked into the kernel
+LIBC_SRCS   :=          # the minimal C library (kernel and user domains)
+MODULES     :=          # boot module files given to QEMU/GRUB (name = file name)
+QEMU_TESTS  :=          # python files with test_* functions run against QEMU
+
+-include lib/libc/libc.mk
+-include lib/lmm/lmm.mk
+-include kernel/kernel.mk
+-include loader/loader.mk
+-include services/services.mk
+-include shell/shell.mk
+-include tests/tests.mk
+
+QEMU       := qemu-system-i386
+QEMU_MEM   := 128
+QEMU_FLAGS := -m $(QEMU_MEM) -display none -serial stdio -monitor none -no-reboot \
+              -device isa-debug-exit,iobase=0xf4,iosize=0x04
+INITRD     := $(subst $(space),$(comma),$(strip $(MODULES)))
+comma := ,
+space := $(empty) $(empty)
+
+.PHONY: all deps run iso run-iso debug test bench fuzz clean check-deps print-modules
+all: $(BUILD)/kernel.elf $(HOST_TOOLS) $(MODULES)
+
+deps:
+	@scripts/deps.sh install
+
+check-deps:
+	@scripts/deps.sh ensure
+
+run: check-deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-qemu.sh $(BUILD)/kernel.elf $(MODULES)
+
+iso: check-deps
+	@$(MAKE) --no-print-directory $(BUILD)/kea.iso
+
+$(BUILD)/kea.iso: $(BUILD)/kernel.elf scripts/mkiso.sh $(MODULES)
+	@scripts/mkiso.sh $@ $(BUILD)/kernel.elf $(MODULES)
+
+run-iso: iso
+	@scripts/run-qemu.sh --iso $(BUILD)/kea.iso
+
+debug: check-deps
+	@$(MAKE) --no-print-directory all
+	@scripts/debug.sh $(BUILD)/kernel.elf $(MODULES)
+
+test: check-deps
+	@$(MAKE) --no-print-directory all $(HOST_TESTS)
+	@$(PYTHON) tests/run.py --build $(BUILD) --host $(HOST_TESTS) --qemu $(QEMU_TESTS)
+
+bench: check-deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench.sh $(BUILD)/kernel.elf
+
+clean:
+	rm -rf $(BUILD)
+
+fuzz: check-deps
+	@$(MAKE) --no-print-directory fuzz-loader
+
+print-modules:
+	@echo $(MODULES)

@@ -1,0 +1,32 @@
+/* Virtual memory layout, shared by the kernel, boot code and (for the user
+ * half) user-domain runtimes.
+ *
+ *   0x00000000 - 0x00000fff   never mapped (NULL dereferences fault)
+ *   0x00001000 - 0xbfffffff   user domain (each domain its own page directory)
+ *   0xc0000000 - 0xf7ffffff   physical memory 0..896 MiB, mapped 1:1 ("direct map"),
+ *                             global pages, kernel-only
+ *   0xf8000000 - 0xffffffff   kernel virtual areas (reserved for later use)
+ *
+ * The kernel image is linked at KERNBASE + 1 MiB and loaded at 1 MiB.  Every
+ * kernel page table exists from boot on, so user page directories copy the
+ * kernel's upper quarter once and never need resynchronising. */
+#ifndef KEA_MEMLAYOUT_H
+#define KEA_MEMLAYOUT_H
+
+#define KERNBASE      0xC0000000u
+#define KERNLINK      (KERNBASE + 0x100000u)
+#define DIRECTMAP_MAX 0x38000000u            /* 896 MiB of physical memory */
+#define KVA_START     (KERNBASE + DIRECTMAP_MAX)
+#define USER_TOP      KERNBASE
+
+#define PGSIZE        4096u
+#define PGSHIFT       12
+#define PGROUNDUP(a)   (((a) + PGSIZE - 1) & ~(PGSIZE - 1))
+#define PGROUNDDOWN(a) ((a) & ~(PGSIZE - 1))
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+#define P2V(pa) ((void *)((uintptr_t)(pa) + KERNBASE))
+#define V2P(va) ((uintptr_t)(va) - KERNBASE)
+#endif
+#endif

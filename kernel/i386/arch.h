@@ -1,0 +1,60 @@
+/* Interface between the generic kernel and the i386 architecture code. */
+#ifndef KEA_ARCH_H
+#define KEA_ARCH_H
+#include <stdint.h>
+
+/* Register state saved on every trap, interrupt and system call
+ * (the layout is fixed by trapentry.S). */
+struct trapframe {
+    uint32_t edi, esi, ebp, oesp, ebx, edx, ecx, eax;   /* pushal */
+    uint32_t gs, fs, es, ds;
+    uint32_t trapno, err;
+    uint32_t eip, cs, eflags;
+    uint32_t esp, ss;          /* only valid when the trap came from ring 3 */
+};
+
+/* The block %gs points at: gcc's stack protector reads %gs:0x14. */
+struct kernel_tls {
+    void *self;                /* 0x00 */
+    uint32_t pad[4];
+    uint32_t stack_guard;      /* 0x14 */
+};
+extern struct kernel_tls kernel_tls;
+
+void gdt_init(void);
+void tss_set_kstack(uint32_t esp0);
+void gdt_set_user_tls(uint32_t base, uint32_t size);
+void tss_set_ioports(uint16_t port, uint16_t n, int allow);
+
+void idt_init(void);
+typedef void (*irq_handler_t)(struct trapframe *tf, void *arg);
+int  irq_attach(int irq, irq_handler_t fn, void *arg);
+void irq_mask(int irq, int masked);
+
+void pic_init(void);
+void pic_eoi(int irq);
+void pic_set_mask(int irq, int masked);
+
+void timer_init(unsigned hz);
+extern volatile uint64_t timer_ticks;
+extern unsigned timer_hz;
+
+void paging_init(uint32_t phys_top);   /* maps [0, phys_top) at KERNBASE */
+uint32_t *kernel_pgdir(void);
+
+void backtrace_from(uint32_t eip, uint32_t ebp);
+void dump_trapframe(const struct trapframe *tf);
+
+__attribute__((noreturn)) void arch_poweroff(void);
+__attribute__((noreturn)) void arch_halt(int status);
+
+#define T_DIVIDE  0
+#define T_DEBUG   1
+#define T_NMI     2
+#define T_BRKPT   3
+#define T_GPFLT   13
+#define T_PGFLT   14
+#define T_IRQ0    32
+#define T_SYSCALL 0x80
+#define NIRQ      16
+#endif

@@ -1,0 +1,116 @@
+/* Interrupt descriptor table and trap dispatch.
+ *
+ * CPU exceptions raised by kernel code are fatal: trap() prints the exception,
+ * the registers, the faulting address for page faults and a symbolized
+ * backtrace, then halts the machine with a distinct status.  Hardware
+ * interrupts go to the handler attached to their IRQ line. */
+#include <stdint.h>
+#include <stdio.h>
+#include "x86.h"
+#include "arch.h"
+#include "../kernel.h"
+
+struct gatedesc {
+    uint16_t off_lo, sel;
+    uint8_t  zero, type_attr;
+    uint16_t off_hi;
+} __attribute__((packed));
+
+static struct gatedesc idt[256];
+extern uint32_t trap_vectors[48];
+extern void vector128(void);
+
+static struct { irq_handler_t fn; void *arg; } irq_table[NIRQ];
+
+/* type_attr: present | DPL | 32-bit interrupt gate (IF cleared on entry). */
+static void set_gate(int vec, uint32_t handler, int dpl)
+{
+    idt[vec].off_lo = handler & 0xffff;
+    idt[vec].sel = KCODE_SEL;
+    idt[vec].zero = 0;
+    idt[vec].type_attr = (uint8_t)(0x8e | (dpl << 5));
+    idt[vec].off_hi = handler >> 16;
+}
+
+void idt_init(void)
+{
+    for (int v = 0; v < 48; v++)
+        set_gate(v, trap_vectors[v], 0);
+    set_gate(T_BRKPT, trap_vectors[T_BRKPT], 3);     /* int3 allowed from user */
+    set_gate(T_SYSCALL, (uint32_t)vector128, 3);     /* portal_invoke fallback */
+    struct { uint16_t limit; uint32_t base; } __attribute__((packed)) idtr =
+        { sizeof idt - 1, (uint32_t)idt };
+    __asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+int irq_attach(int irq, irq_handler_t fn, void *arg)
+{
+    if (irq < 0 || irq >= NIRQ || (irq_table[irq].fn && fn))
+        return -1;
+    irq_table[irq].fn = fn;
+    irq_table[irq].arg = arg;
+    pic_set_mask(irq, fn == 0);
+    return 0;
+}
+
+static const char *const exception_names[32] = {
+    "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
+    "invalid opcode", "device not available", "double fault",
+    "coprocessor segment overrun", "invalid TSS", "segment not present",
+    "stack fault", "general protection", "page fault", "reserved",
+    "x87 floating point", "alignment check", "machine check", "SIMD floating point",
+    "virtualization", "control protection",
+};
+
+const char *trap_name(uint32_t trapno)
+{
+    if (trapno < 32)
+        return exception_names[trapno] ? exception_names[trapno] : "reserved";
+    if (trapno >= T_IRQ0 && trapno < T_IRQ0 + NIRQ) return "hardware interrupt";
+    if (trapno == T_SYSCALL) return "system call";
+    return "unknown";
+}
+
+void dump_trapframe(const struct trapframe *tf)
+{
+    printf("  eax=%08x ebx=%08x ecx=%08x edx=%08x\n", tf->eax, tf->ebx, tf->ecx, tf->edx);
+    printf("  esi=%08x edi=%08x ebp=%08x esp=%08x\n", tf->esi, tf->edi, tf->ebp,
+           (tf->cs & 3) ? tf->esp : tf->oesp + 20);
+    printf("  eip=%08x eflags=%08x cs=%04x ds=%04x es=%04x fs=%04x gs=%04x",
+           tf->eip, tf->eflags, tf->cs & 0xffff, tf->ds & 0xffff, tf->es & 0xffff,
+           tf->fs & 0xffff, tf->gs & 0xffff);
+    if (tf->cs & 3) printf(" ss=%04x", tf->ss & 0xffff);
+    printf("\n  cr0=%08x cr2=%08x cr3=%08x cr4=%08x\n", rcr0(), rcr2(), rcr3(), rcr4());
+}
+
+static void kernel_exception(struct trapframe *tf)
+{
+    printf("\n*** kernel exception %u (%s), error code %#x, at eip %08x",
+           tf->trapno, trap_name(tf->trapno), tf->err, tf->eip);
+    const char *fn = ksym_name(tf->eip, 0);
+    if (fn) printf(" <%s>", fn);
+    printf("\n");
+    if (tf->trapno == T_PGFLT)
+        printf("  page fault address %08x (%s, %s, %s mode)\n", rcr2(),
+               (tf->err & 1) ? "protection violation" : "page not present",
+               (tf->err & 2) ? "write" : "read", (tf->err & 4) ? "user" : "kernel");
+    dump_trapframe(tf);
+    backtrace_from(tf->eip, tf->ebp);
+    printf("kea: halted after fatal exception\n");
+    arch_halt(KEA_EXIT_FAULT);
+}
+
+void trap(struct trapframe *tf)
+{
+    if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + NIRQ) {
+        int irq = (int)tf->trapno - T_IRQ0;
+        /* IRQ 7 and 15 can be spurious (8259 quirk): no EOI for those. */
+        if (irq_table[irq].fn)
+            irq_table[irq].fn(tf, irq_table[irq].arg);
+        pic_eoi(irq);
+        return;
+    }
+    if (tf->trapno < 32 && (tf->cs & 3) && user_trap_hook && user_trap_hook(tf))
+        return;
+    kernel_exception(tf);
+}

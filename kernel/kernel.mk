@@ -1,0 +1,24 @@
+# The kernel: boot code, architecture code (kernel/i386), generic kernel.
+KERNEL_C    := $(wildcard kernel/*.c kernel/i386/*.c)
+KERNEL_S    := $(wildcard kernel/i386/*.S boot/*.S)
+KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.S,$(BUILD)/%.o,$(KERNEL_S))
+KERNEL_LIBS := $(BUILD)/liblmm.a $(BUILD)/libc.a
+
+$(BUILD)/kernel/%.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	$(TARGET_CC) $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/kernel/%.o: kernel/%.S
+	@mkdir -p $(dir $@)
+	$(TARGET_CC) $(TARGET_ASFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/boot/%.o: boot/%.S
+	@mkdir -p $(dir $@)
+	$(TARGET_CC) $(TARGET_ASFLAGS) -MMD -MP -c $< -o $@
+
+# Linked until the embedded symbol table describes the image it is in.
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) $(KERNEL_LIBS) boot/kernel.ld scripts/link-kernel.sh scripts/mksyms.sh
+	scripts/link-kernel.sh $@ boot/kernel.ld "$(TARGET_CC) $(TARGET_ASFLAGS)" \
+		$(KERNEL_OBJS) --start-group $(KERNEL_LIBS) $(LIBGCC) --end-group
+
+-include $(KERNEL_OBJS:.o=.d)

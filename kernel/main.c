@@ -1,0 +1,56 @@
+/* kmain: the boot sequence, from the Multiboot hand-off to the console. */
+#include <stdio.h>
+#include <string.h>
+#include <kea/memlayout.h>
+#include <kea/multiboot.h>
+#include "i386/x86.h"
+#include "i386/arch.h"
+#include "kernel.h"
+
+int (*user_trap_hook)(struct trapframe *tf);
+void (*timer_tick_hook)(struct trapframe *tf);
+
+#define TIMER_HZ 100
+
+static void print_boot_info(const struct multiboot_info *mbi)
+{
+    if (mbi->flags & MBI_LOADER)
+        printf("boot loader: %s\n", (const char *)P2V(mbi->boot_loader_name));
+    if ((mbi->flags & MBI_CMDLINE) && *(const char *)P2V(mbi->cmdline))
+        printf("command line: %s\n", (const char *)P2V(mbi->cmdline));
+}
+
+static void print_modules(void)
+{
+    printf("boot modules: %d\n", bmodfs_count());
+    for (int i = 0; i < bmodfs_count(); i++) {
+        const struct bmod *m = bmodfs_get(i);
+        printf("  %-24s %8u bytes at %08x%s%s\n", m->name, (unsigned)m->size,
+               (unsigned)V2P(m->data), m->args[0] ? "  args: " : "", m->args);
+    }
+}
+
+void kmain(uint32_t magic, uint32_t mbi_pa)
+{
+    console_init();
+    printf("kea kernel booting\n");
+    if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+        panic("not started by a Multiboot boot loader (magic %08x)", magic);
+    const struct multiboot_info *mbi = P2V(mbi_pa);
+
+    gdt_init();
+    idt_init();
+    pic_init();
+    paging_init(DIRECTMAP_MAX);
+    print_boot_info(mbi);
+    pmem_init(mbi);
+    bmodfs_init(mbi);
+    print_modules();
+
+    timer_init(TIMER_HZ);
+    serial_enable_irq();
+    sti();
+    printf("kea: ready\n");
+    monitor_run();
+    kernel_poweroff();
+}

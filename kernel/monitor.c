@@ -1,0 +1,228 @@
+/* The kernel monitor: a small command line on the console, used until the
+ * shell domain is loaded (and when it cannot be).  Besides looking around it
+ * can provoke each kind of failure, so tests can check how the kernel
+ * reports them. */
+#include <stdio.h>
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kea/memlayout.h>
+#include "i386/x86.h"
+#include "i386/arch.h"
+#include "kernel.h"
+
+#define MAXARGS 8
+#define LINE 256
+
+struct command {
+    const char *name, *usage, *help;
+    int (*fn)(int argc, char **argv);
+};
+static const struct command commands[];
+
+static int cmd_help(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    for (const struct command *c = commands; c->name; c++)
+        printf("  %-10s %-18s %s\n", c->name, c->usage, c->help);
+    return 0;
+}
+
+static int cmd_echo(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        printf("%s%s", argv[i], i + 1 < argc ? " " : "");
+    printf("\n");
+    return 0;
+}
+
+static int cmd_mem(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    struct pmem_stats st;
+    pmem_stats(&st);
+    printf("memory: %u KiB total, %u KiB free, %u pages in use, heap %u bytes in %u blocks\n",
+           (unsigned)(st.total / 1024), (unsigned)(st.free / 1024), (unsigned)st.pages_in_use,
+           (unsigned)st.heap_bytes, (unsigned)st.heap_blocks);
+    return 0;
+}
+
+static int cmd_mods(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    for (int i = 0; i < bmodfs_count(); i++) {
+        const struct bmod *m = bmodfs_get(i);
+        printf("  %-24s %8u bytes%s%s\n", m->name, (unsigned)m->size,
+               m->args[0] ? "  args: " : "", m->args);
+    }
+    return 0;
+}
+
+static int cmd_cat(int argc, char **argv)
+{
+    (void)argc;
+    struct bmod_file f;
+    if (bmod_open(argv[1], &f) < 0) {
+        printf("cat: no boot module named '%s'\n", argv[1]);
+        return -1;
+    }
+    char buf[64];
+    long n;
+    while ((n = bmod_read(&f, buf, sizeof buf)) > 0)
+        console_write(buf, (size_t)n);
+    return 0;
+}
+
+static int cmd_uptime(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    uint64_t t = timer_ticks;
+    printf("up %u.%02u s (%u ticks at %u Hz)\n", (unsigned)(t / timer_hz),
+           (unsigned)(t % timer_hz * 100 / timer_hz), (unsigned)t, timer_hz);
+    return 0;
+}
+
+/* Show the bytes of one raw-mode read, to see what the terminal sends. */
+static int cmd_rawkeys(int argc, char **argv)
+{
+    (void)argc;
+    int n = (int)strtol(argv[1], 0, 0);
+    if (n <= 0 || n > 64) {
+        printf("rawkeys: count must be 1..64\n");
+        return -1;
+    }
+    tty_set_mode(TTY_RAW);
+    printf("rawkeys: reading %d bytes\n", n);
+    for (int i = 0; i < n; i++)
+        printf("%02x%s", tty_getc(), i + 1 < n ? " " : "\n");
+    tty_set_mode(TTY_COOKED);
+    return 0;
+}
+
+static volatile int fault_sink;
+
+static int cmd_fault(int argc, char **argv)
+{
+    (void)argc;
+    const char *k = argv[1];
+    printf("fault: provoking %s\n", k);
+    if (strcmp(k, "pf") == 0) {
+        volatile uintptr_t bad = 0x10;     /* hidden from gcc's bounds warnings */
+        fault_sink = *(volatile int *)bad;
+    }
+    else if (strcmp(k, "pfw") == 0) {
+        volatile uintptr_t bad = KVA_START + 0x1000;
+        *(volatile int *)bad = 1;
+    }
+    else if (strcmp(k, "de") == 0) {
+        volatile int zero = 0;
+        fault_sink = 1 / zero;
+    } else if (strcmp(k, "ud") == 0)
+        __asm__ volatile("ud2");
+    else if (strcmp(k, "gp") == 0)
+        __asm__ volatile("movw %w0, %%ds" : : "r"(0x1234));
+    else if (strcmp(k, "bp") == 0)
+        __asm__ volatile("int3");
+    else if (strcmp(k, "panic") == 0)
+        panic("requested from the monitor");
+    else if (strcmp(k, "assert") == 0) {
+        volatile int one = 1;
+        assert(one == 2);
+    } else {
+        printf("fault: unknown kind '%s' (pf pfw de ud gp bp panic assert)\n", k);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_shutdown(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    kernel_poweroff();
+}
+
+static const struct command commands[] = {
+    { "help",     "",            "this list",                                 cmd_help },
+    { "echo",     "[WORD...]",   "print the words",                           cmd_echo },
+    { "mem",      "",            "memory totals",                             cmd_mem },
+    { "mods",     "",            "boot modules",                              cmd_mods },
+    { "cat",      "MODULE",      "print a boot module",                       cmd_cat },
+    { "uptime",   "",            "time since boot",                           cmd_uptime },
+    { "rawkeys",  "N",           "read N bytes in raw mode, show them in hex", cmd_rawkeys },
+    { "fault",    "KIND",        "provoke a fault: pf pfw de ud gp bp panic assert", cmd_fault },
+    { "shutdown", "",            "power off",                                 cmd_shutdown },
+    { 0, 0, 0, 0 },
+};
+
+/* Words in a usage string that are not [optional]. */
+static int required_args(const char *usage)
+{
+    int n = 0;
+    for (const char *p = usage; *p; ) {
+        while (*p == ' ') p++;
+        if (!*p) break;
+        if (*p != '[') n++;
+        while (*p && *p != ' ') p++;
+    }
+    return n;
+}
+
+static int split(char *line, char **argv)
+{
+    int argc = 0;
+    char *save;
+    for (char *w = strtok_r(line, " \t\n", &save); w; w = strtok_r(0, " \t\n", &save)) {
+        if (argc == MAXARGS) return -1;
+        argv[argc++] = w;
+    }
+    return argc;
+}
+
+static void execute(char *line)
+{
+    char *argv[MAXARGS];
+    int argc = split(line, argv);
+    if (argc < 0) {
+        printf("error: too many arguments (at most %d words)\n", MAXARGS);
+        return;
+    }
+    if (argc == 0) return;
+    for (const struct command *c = commands; c->name; c++) {
+        if (strcmp(c->name, argv[0]) != 0) continue;
+        if (argc - 1 < required_args(c->usage)) {
+            printf("usage: %s %s\n", c->name, c->usage);
+            return;
+        }
+        c->fn(argc, argv);
+        return;
+    }
+    printf("error: unknown command '%s' (try 'help')\n", argv[0]);
+}
+
+/* Read one line; a line longer than the buffer is consumed and refused. */
+static int read_line(char *line, size_t size)
+{
+    size_t n = 0;
+    int too_long = 0;
+    for (;;) {
+        char c = (char)tty_getc();
+        if (c == '\n') break;
+        if (n < size - 1) line[n++] = c;
+        else too_long = 1;
+    }
+    line[n] = 0;
+    return too_long ? -1 : 0;
+}
+
+void monitor_run(void)
+{
+    char line[LINE];
+    for (;;) {
+        printf("kea> ");
+        if (read_line(line, sizeof line) < 0) {
+            printf("error: line too long (at most %d characters)\n", LINE - 1);
+            continue;
+        }
+        execute(line);
+    }
+}
