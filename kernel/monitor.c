@@ -114,13 +114,12 @@ static int cmd_fault(int argc, char **argv)
         volatile uintptr_t bad = KVA_START + 0x1000;
         *(volatile int *)bad = 1;
     }
-    else if (strcmp(k, "de") == 0) {
-        volatile int zero = 0;
-        fault_sink = 1 / zero;
-    } else if (strcmp(k, "ud") == 0)
+    else if (strcmp(k, "de") == 0)
+        __asm__ volatile("xorl %%ecx, %%ecx; divl %%ecx" : : : "eax", "ecx", "edx");
+    else if (strcmp(k, "ud") == 0)
         __asm__ volatile("ud2");
     else if (strcmp(k, "gp") == 0)
-        __asm__ volatile("movw %w0, %%ds" : : "r"(0x1234));
+        __asm__ volatile("movw %w0, %%ds" : : "r"(0x1238));   /* beyond the GDT */
     else if (strcmp(k, "bp") == 0)
         __asm__ volatile("int3");
     else if (strcmp(k, "panic") == 0)

@@ -55,16 +55,29 @@ class Harness:
         return self
 
     def _reader(self):
+        """Collects output with CR LF folded to LF; a CR at the end of a read
+        is held back, since its LF may come with the next read."""
         fd = self.proc.stdout.fileno()
+        pending = b""
         while True:
             data = os.read(fd, 4096)
             with self.cond:
                 if not data:
+                    self.out += pending.decode("utf-8", errors="replace")
                     self.eof = True
                     self.cond.notify_all()
                     return
+                data = pending + data
+                pending = b"\r" if data.endswith(b"\r") else b""
+                if pending:
+                    data = data[:-1]
                 self.out += data.decode("utf-8", errors="replace").replace("\r\n", "\n")
                 self.cond.notify_all()
+
+    def restart(self):
+        """Stop this QEMU and forget its output, to boot() again."""
+        self.close()
+        self.__init__(self.build, self.name)
 
     def close(self):
         if self.proc and self.proc.poll() is None:

@@ -1,0 +1,29 @@
+"""Issue 2: the GRUB ISO boots, and GDB reaches kmain through QEMU's gdbstub."""
+import os, random, subprocess
+from kea import check, ROOT
+
+
+def test_grub_iso_boots_with_modules(h):
+    iso = os.path.join(h.build, "test-grub.iso")
+    hello = os.path.join(ROOT, "tests/data/hello.txt")
+    p = subprocess.run(["scripts/mkiso.sh", iso, os.path.join(h.build, "kernel.elf"), hello],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    check(p.returncode == 0, f"mkiso failed: {p.stdout}{p.stderr}")
+    h.boot(iso=iso)
+    check("boot loader: GRUB" in h.out, "not booted by GRUB")
+    check("hello.txt" in h.out, "GRUB did not pass the module")
+    check(h.cmd("cat hello.txt") == open(hello).read(), "module contents differ under GRUB")
+    h.send("shutdown\n")
+    h.expect("kea: power off")
+    check(h.wait_exit() == 0, "QEMU did not exit 0")
+
+
+def test_gdb_reaches_kmain(h):
+    port = str(random.randint(20000, 40000))
+    env = dict(os.environ, GDB_PORT=port,
+               GDB_BATCH="-ex continue -ex 'info registers eip' -ex 'print/x magic' -ex bt")
+    p = subprocess.run(["scripts/debug.sh", os.path.join(h.build, "kernel.elf")], cwd=ROOT,
+                       env=env, capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL)
+    out = p.stdout + p.stderr
+    check("Breakpoint 1, kmain" in out, f"kmain breakpoint not hit:\n{out[-1500:]}")
+    check("0x2badb002" in out, f"kmain's magic argument not visible:\n{out[-1500:]}")
