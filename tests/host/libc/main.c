@@ -19,7 +19,7 @@
 
 #include "libc_test.h"
 
-/* --- environment for kea ------------------------------------------------ */
+/* --- environment for kea ------------------------------------------------- */
 
 char   console[65536];
 size_t console_len;
@@ -59,7 +59,8 @@ kea_panic(const char *fmt, ...)
   abort();
 }
 
-/* libgcc's 64-bit division helpers, which kea's objects call by name. */
+/* libgcc's 64-bit division helpers, which kea's objects call by name.
+ * Which ones depend on gcc version and flags, so all four are here. */
 unsigned long long
 kea___udivmoddi4(unsigned long long a, unsigned long long b,
                  unsigned long long *rem)
@@ -89,7 +90,7 @@ kea___umoddi3(unsigned long long a, unsigned long long b)
   return a % b;
 }
 
-/* --- randomness ----------------------------------------------------------- */
+/* --- randomness ---------------------------------------------------------- */
 
 static uint64_t rng_state;
 
@@ -131,7 +132,7 @@ mix(uint64_t x)
   return x != 0 ? x : 1;
 }
 
-/* --- reporting ------------------------------------------------------------ */
+/* --- reporting ----------------------------------------------------------- */
 
 static char first_failure[1024];
 static int  group_failed;
@@ -184,7 +185,7 @@ shows(const char *s)
   return s == NULL ? "NULL" : show(s, strlen(s));
 }
 
-/* --- main ------------------------------------------------------------------ */
+/* --- main ---------------------------------------------------------------- */
 
 static const struct {
   const char *name;

@@ -201,7 +201,9 @@ random_spec(struct spec *p)
   case K_PTRDIFF: CALL(mode, size, __VA_ARGS__ (ptrdiff_t)(p)->v); break; \
   case K_INTMAX:  CALL(mode, size, __VA_ARGS__ (intmax_t)(p)->v); break; \
   case K_STR:     CALL(mode, size, __VA_ARGS__ (p)->str); break;        \
-  case K_PTR:     CALL(mode, size, __VA_ARGS__ (void *)(uintptr_t)(p)->v); break; \
+  case K_PTR:                                                           \
+    CALL(mode, size, __VA_ARGS__ (void *)(uintptr_t)(p)->v);            \
+    break;                                                              \
   }
 
 static void
@@ -459,7 +461,8 @@ test_snprintf_truncate(void)
   if (!failed()) {
     kn = kea_snprintf(NULL, 0, "%d-%s", -12345, "abc");
     if (kn != 10)
-      fail("kea_snprintf(NULL, 0, \"%%d-%%s\", -12345, \"abc\") = %d, want 10", kn);
+      fail("snprintf(NULL, 0, \"%%d-%%s\", -12345, \"abc\") = %d, want 10",
+           kn);
   }
 }
 
@@ -471,7 +474,8 @@ test_printf_console(void)
 
   console_len = 0;
   n = kea_puts("hello, \xe9 world");
-  if (n < 0 || console_len != 15 || memcmp(console, "hello, \xe9 world\n", 15) != 0)
+  if (n < 0 || console_len != 15
+      || memcmp(console, "hello, \xe9 world\n", 15) != 0)
     fail("puts: returned %d, console %s", n, show(console, console_len));
 
   console_len = 0;

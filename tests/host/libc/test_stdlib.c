@@ -14,7 +14,7 @@
 
 extern jmp_buf *panic_jump;
 
-/* --- strtol family ---------------------------------------------------------- */
+/* --- strtol family ------------------------------------------------------- */
 
 static const char *const fixed[] = {
   "0", "-0", "+0", "", " ", "+", "-", " +-5", "-+5", "0x", "0X", "0x1g",
@@ -85,7 +85,8 @@ random_base(void)
     if (gv != kv || gerr != kerr || (valid && ge != ke)) {              \
       fail(#fn "(%s, base %d): glibc " fmt " end+%ld errno %d, "       \
            "kea " fmt " end+%ld errno %d", shows(s), base, gv,          \
-           (ge ? (long)(ge - s) : -1L), gerr, kv, (ke ? (long)(ke - s) : -1L), kerr);           \
+           ge ? (long)(ge - s) : -1L, gerr, kv,                         \
+           ke ? (long)(ke - s) : -1L, kerr);                            \
       return;                                                           \
     }                                                                   \
   } while (0)
@@ -115,7 +116,7 @@ test_strtol(void)
     fail("strtol(\"123\", NULL, 10) != 123");
 }
 
-/* --- atoi, abs, div ---------------------------------------------------------- */
+/* --- atoi, abs, div ------------------------------------------------------ */
 
 static void
 check_atoi(void)
@@ -179,7 +180,7 @@ test_atoi_abs_div(void)
   }
 }
 
-/* --- qsort ------------------------------------------------------------------- */
+/* --- qsort --------------------------------------------------------------- */
 
 /* An element with a sort key and an identity, to check for a permutation. */
 struct elem {
@@ -341,7 +342,7 @@ test_qsort(void)
     check_adversary(n);
 }
 
-/* --- bsearch ----------------------------------------------------------------- */
+/* --- bsearch ------------------------------------------------------------- */
 
 static int
 cmp_int(const void *a, const void *b)
@@ -373,7 +374,7 @@ test_bsearch(void)
   }
 }
 
-/* --- assert ------------------------------------------------------------------ */
+/* --- assert -------------------------------------------------------------- */
 
 /* __assert_fail (what a failed assert calls) must reach panic with the
  * expression, file, line and function in the message, and not return. */

@@ -1,0 +1,299 @@
+/*
+ * string.c — memory and string functions.  Environment: none.
+ *
+ * In a hosted compile, gcc -O2 turns byte loops into calls to memset and
+ * memcpy ("loop distribution"); inside memcpy that call would be to memcpy
+ * itself.  gcc (10 and later) does not do this under -ffreestanding, so this
+ * file insists on it.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#if __STDC_HOSTED__
+#error "string.c must be compiled with -ffreestanding"
+#endif
+
+/* A 32-bit word that may alias any object, for copying in word steps. */
+typedef uint32_t __attribute__((may_alias)) word;
+
+#define WORD_ALIGNED(a, b) ((((uintptr_t)(a) | (uintptr_t)(b)) & 3) == 0)
+
+/* Copy upward; safe for overlap when dst is below src. */
+static void
+copy_up(unsigned char *d, const unsigned char *s, size_t n)
+{
+  if (WORD_ALIGNED(d, s))
+    for (; n >= 4; n -= 4, d += 4, s += 4)
+      *(word *)d = *(const word *)s;
+  while (n-- > 0)
+    *d++ = *s++;
+}
+
+/* Copy downward from the end; safe for overlap when dst is above src. */
+static void
+copy_down(unsigned char *d, const unsigned char *s, size_t n)
+{
+  d += n;
+  s += n;
+  if (WORD_ALIGNED(d, s))
+    for (; n >= 4; n -= 4)
+      *(word *)(d -= 4) = *(const word *)(s -= 4);
+  while (n-- > 0)
+    *--d = *--s;
+}
+
+void *
+memcpy(void *restrict dst, const void *restrict src, size_t n)
+{
+  copy_up(dst, src, n);
+  return dst;
+}
+
+void *
+memmove(void *dst, const void *src, size_t n)
+{
+  /* Compare as integers: pointers into different objects are unordered. */
+  if ((uintptr_t)dst <= (uintptr_t)src
+      || (uintptr_t)dst >= (uintptr_t)src + n)
+    copy_up(dst, src, n);
+  else
+    copy_down(dst, src, n);
+  return dst;
+}
+
+void *
+memset(void *dst, int c, size_t n)
+{
+  unsigned char *d = dst;
+  word w = (unsigned char)c * 0x01010101u;
+
+  if (WORD_ALIGNED(d, 0))
+    for (; n >= 4; n -= 4, d += 4)
+      *(word *)d = w;
+  while (n-- > 0)
+    *d++ = (unsigned char)c;
+  return dst;
+}
+
+int
+memcmp(const void *a, const void *b, size_t n)
+{
+  const unsigned char *p = a, *q = b;
+
+  for (; n > 0; n--, p++, q++)
+    if (*p != *q)
+      return *p - *q;
+  return 0;
+}
+
+void *
+memchr(const void *s, int c, size_t n)
+{
+  const unsigned char *p = s;
+
+  for (; n > 0; n--, p++)
+    if (*p == (unsigned char)c)
+      return (void *)p;
+  return NULL;
+}
+
+size_t
+strlen(const char *s)
+{
+  const char *p = s;
+
+  while (*p != '\0')
+    p++;
+  return (size_t)(p - s);
+}
+
+size_t
+strnlen(const char *s, size_t max)
+{
+  size_t n = 0;
+
+  while (n < max && s[n] != '\0')
+    n++;
+  return n;
+}
+
+char *
+strcpy(char *restrict dst, const char *restrict src)
+{
+  char *d = dst;
+
+  while ((*d++ = *src++) != '\0')
+    ;
+  return dst;
+}
+
+/* C's strncpy: copy at most n bytes and zero-fill the rest of the n. */
+char *
+strncpy(char *restrict dst, const char *restrict src, size_t n)
+{
+  size_t i = 0;
+
+  for (; i < n && src[i] != '\0'; i++)
+    dst[i] = src[i];
+  for (; i < n; i++)
+    dst[i] = '\0';
+  return dst;
+}
+
+char *
+strcat(char *restrict dst, const char *restrict src)
+{
+  strcpy(dst + strlen(dst), src);
+  return dst;
+}
+
+/* Append at most n bytes of src, then always a NUL. */
+char *
+strncat(char *restrict dst, const char *restrict src, size_t n)
+{
+  char *d = dst + strlen(dst);
+
+  for (; n > 0 && *src != '\0'; n--)
+    *d++ = *src++;
+  *d = '\0';
+  return dst;
+}
+
+int
+strcmp(const char *a, const char *b)
+{
+  const unsigned char *p = (const unsigned char *)a;
+  const unsigned char *q = (const unsigned char *)b;
+
+  while (*p != '\0' && *p == *q)
+    p++, q++;
+  return *p - *q;
+}
+
+int
+strncmp(const char *a, const char *b, size_t n)
+{
+  const unsigned char *p = (const unsigned char *)a;
+  const unsigned char *q = (const unsigned char *)b;
+
+  for (; n > 0; n--, p++, q++)
+    if (*p != *q || *p == '\0')
+      return *p - *q;
+  return 0;
+}
+
+/* The terminating NUL is part of the string: strchr(s, 0) finds it. */
+char *
+strchr(const char *s, int c)
+{
+  for (;; s++) {
+    if (*s == (char)c)
+      return (char *)s;
+    if (*s == '\0')
+      return NULL;
+  }
+}
+
+char *
+strrchr(const char *s, int c)
+{
+  const char *last = NULL;
+
+  for (;; s++) {
+    if (*s == (char)c)
+      last = s;
+    if (*s == '\0')
+      return (char *)last;
+  }
+}
+
+/* Quadratic in the worst case; kernel strings are short. */
+char *
+strstr(const char *haystack, const char *needle)
+{
+  size_t n = strlen(needle);
+
+  for (; *haystack != '\0'; haystack++)
+    if (strncmp(haystack, needle, n) == 0)
+      return (char *)haystack;
+  return n == 0 ? (char *)haystack : NULL;
+}
+
+size_t
+strspn(const char *s, const char *accept)
+{
+  size_t n = 0;
+
+  while (s[n] != '\0' && strchr(accept, s[n]) != NULL)
+    n++;
+  return n;
+}
+
+size_t
+strcspn(const char *s, const char *reject)
+{
+  size_t n = 0;
+
+  while (s[n] != '\0' && strchr(reject, s[n]) == NULL)
+    n++;
+  return n;
+}
+
+char *
+strpbrk(const char *s, const char *accept)
+{
+  s += strcspn(s, accept);
+  return *s != '\0' ? (char *)s : NULL;
+}
+
+/*
+ * Return the next token of s (or, if s is NULL, of the string left in
+ * *save): skip delimiters, then cut the token at the next delimiter.
+ */
+char *
+strtok_r(char *restrict s, const char *restrict delim, char **restrict save)
+{
+  char *tok;
+
+  if (s == NULL)
+    s = *save;
+  s += strspn(s, delim);
+  if (*s == '\0') {
+    *save = s;
+    return NULL;
+  }
+  tok = s;
+  s += strcspn(s, delim);
+  if (*s != '\0')
+    *s++ = '\0';
+  *save = s;
+  return tok;
+}
+
+size_t
+strlcpy(char *restrict dst, const char *restrict src, size_t size)
+{
+  size_t len = strlen(src);
+
+  if (size > 0) {
+    size_t n = len < size - 1 ? len : size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+  }
+  return len;
+}
+
+/*
+ * If dst has no NUL within size bytes, nothing is appended and the result is
+ * size + strlen(src), as in OpenBSD.
+ */
+size_t
+strlcat(char *restrict dst, const char *restrict src, size_t size)
+{
+  size_t dlen = strnlen(dst, size);
+
+  if (dlen == size)
+    return size + strlen(src);
+  return dlen + strlcpy(dst + dlen, src, size - dlen);
+}
