@@ -38,6 +38,9 @@ LIBC_SRCS   :=          # the minimal C library (kernel and user domains)
 MODULES     :=          # boot module files given to QEMU/GRUB (name = file name)
 QEMU_TESTS  :=          # python files with test_* functions run against QEMU
 
+-include scripts/idl.mk
+-include lib/kea/kea.mk
+-include lib/rt/rt.mk
 -include lib/libc/libc.mk
 -include lib/lmm/lmm.mk
 -include kernel/kernel.mk
@@ -45,6 +48,7 @@ QEMU_TESTS  :=          # python files with test_* functions run against QEMU
 -include services/services.mk
 -include shell/shell.mk
 -include tests/tests.mk
+-include tests/apps/apps.mk
 
 QEMU       := qemu-system-i386
 QEMU_MEM   := 128

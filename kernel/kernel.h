@@ -11,9 +11,9 @@ struct multiboot_info;
 #define KEA_EXIT_FAULT 1      /* fatal CPU exception in the kernel */
 #define KEA_EXIT_PANIC 2      /* panic() or a failed assert */
 
-/* Hooks the later subsystems install into the trap path. */
-extern int (*user_trap_hook)(struct trapframe *tf);     /* exception from ring 3; 1 = handled */
-extern void (*timer_tick_hook)(struct trapframe *tf);   /* every timer interrupt */
+/* Called from the trap path. */
+void user_exception(struct trapframe *tf);     /* idc.c: a fault in a user domain */
+void sched_tick(struct trapframe *tf);         /* sched.c: every timer interrupt */
 
 /* console.c: output to serial and VGA; input through the tty line discipline. */
 void console_init(void);
@@ -40,7 +40,9 @@ int  tty_poll(void);                      /* bytes ready to read now */
 #define LMMF_16MB 0x2u
 void  pmem_init(const struct multiboot_info *mbi);
 void *page_alloc(void);                   /* one zeroed 4 KiB page (kernel virtual) */
-void  page_free(void *page);
+void  page_free(void *page);                /* drops one reference */
+void  page_incref(void *page);
+void *pages_alloc(uint32_t n);              /* n contiguous pages */              /* one more mapping shares it */
 void *pmem_alloc(size_t size, uint32_t flags, int align_bits);  /* raw LMM access */
 void  pmem_free(void *p, size_t size);
 struct pmem_stats { size_t total, free, pages_in_use, heap_bytes, heap_blocks; };

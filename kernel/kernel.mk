@@ -2,11 +2,12 @@
 KERNEL_C    := $(wildcard kernel/*.c kernel/i386/*.c)
 KERNEL_S    := $(wildcard kernel/i386/*.S boot/*.S)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.S,$(BUILD)/%.o,$(KERNEL_S))
-KERNEL_LIBS := $(BUILD)/liblmm.a $(BUILD)/libc.a
+KERNEL_LIBS := $(BUILD)/liblmm.a $(BUILD)/libc.a $(BUILD)/libkea.a $(BUILD)/libelfobj.a
+KERNEL_GEN  := $(patsubst %,$(BUILD)/gen/%_server.o,$(notdir $(basename $(wildcard kernel/base/*.idl))))
 
-$(BUILD)/kernel/%.o: kernel/%.c
+$(BUILD)/kernel/%.o: kernel/%.c | $(KERNEL_GEN)
 	@mkdir -p $(dir $@)
-	$(TARGET_CC) $(TARGET_CFLAGS) -MMD -MP -c $< -o $@
+	$(TARGET_CC) $(TARGET_CFLAGS) -I$(BUILD)/gen -MMD -MP -c $< -o $@
 
 $(BUILD)/kernel/%.o: kernel/%.S
 	@mkdir -p $(dir $@)
@@ -17,8 +18,8 @@ $(BUILD)/boot/%.o: boot/%.S
 	$(TARGET_CC) $(TARGET_ASFLAGS) -MMD -MP -c $< -o $@
 
 # Linked until the embedded symbol table describes the image it is in.
-$(BUILD)/kernel.elf: $(KERNEL_OBJS) $(KERNEL_LIBS) boot/kernel.ld scripts/link-kernel.sh scripts/mksyms.sh
+$(BUILD)/kernel.elf: $(KERNEL_OBJS) $(KERNEL_GEN) $(KERNEL_LIBS) boot/kernel.ld scripts/link-kernel.sh scripts/mksyms.sh
 	scripts/link-kernel.sh $@ boot/kernel.ld "$(TARGET_CC) $(TARGET_ASFLAGS)" \
-		$(KERNEL_OBJS) --start-group $(KERNEL_LIBS) $(LIBGCC) --end-group
+		$(KERNEL_OBJS) $(KERNEL_GEN) --start-group $(KERNEL_LIBS) $(LIBGCC) --end-group
 
 -include $(KERNEL_OBJS:.o=.d)

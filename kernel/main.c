@@ -6,9 +6,8 @@
 #include "i386/x86.h"
 #include "i386/arch.h"
 #include "kernel.h"
+#include "proc.h"
 
-int (*user_trap_hook)(struct trapframe *tf);
-void (*timer_tick_hook)(struct trapframe *tf);
 
 #define TIMER_HZ 100
 
@@ -30,6 +29,13 @@ static void print_modules(void)
     }
 }
 
+/* The console runs as a kernel thread, so that it can sleep. */
+static void console_thread(void *arg)
+{
+    (void)arg;
+    monitor_run();
+}
+
 void kmain(uint32_t magic, uint32_t mbi_pa)
 {
     console_init();
@@ -47,10 +53,13 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     bmodfs_init(mbi);
     print_modules();
 
+    domains_init();
+    idc_init();
+    basesvc_init();
     timer_init(TIMER_HZ);
     serial_enable_irq();
-    sti();
+    if (!thread_create_kernel("console", console_thread, 0))
+        panic("cannot create the console thread");
     printf("kea: ready\n");
-    monitor_run();
-    kernel_poweroff();
+    scheduler();
 }

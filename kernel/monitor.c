@@ -10,6 +10,8 @@
 #include "i386/x86.h"
 #include "i386/arch.h"
 #include "kernel.h"
+#include "proc.h"
+#include "udomain.h"
 
 #define MAXARGS 8
 #define LINE 256
@@ -134,6 +136,68 @@ static int cmd_fault(int argc, char **argv)
     return 0;
 }
 
+static int cmd_spawn(int argc, char **argv)
+{
+    char err[160];
+    uint32_t rights = argc > 2 ? (uint32_t)strtoul(argv[2], 0, 0) : 0;
+    struct domain *d = udomain_spawn(argv[1], rights, 0, err, sizeof err);
+    if (!d) {
+        printf("spawn: %s\n", err);
+        return -1;
+    }
+    printf("spawned %s as domain %d\n", d->name, d->id);
+    return 0;
+}
+
+static int cmd_domains(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    printf("  id name                 pages threads active calls rights\n");
+    for (int i = 0; i < domain_count(); i++) {
+        struct domain *d = domain_at(i);
+        if (d)
+            printf("  %2d %-20s %5u %7d %6d %5u %#x\n", d->id, d->name, d->pages, d->nthreads,
+                   d->active, d->calls_in, d->rights);
+    }
+    return 0;
+}
+
+static const char *const state_names[] = { "unused", "runnable", "running", "sleeping", "zombie" };
+
+static int cmd_threads(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    printf("  id name             state    root             depth in\n");
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *t = thread_at(i);
+        if (t)
+            printf("  %2d %-16s %-8s %-16s %5d %s\n", t->id, t->name, state_names[t->state],
+                   t->root->name, t->depth + 1, t->act[t->depth].dom->name);
+    }
+    return 0;
+}
+
+static int cmd_destroy(int argc, char **argv)
+{
+    (void)argc;
+    struct domain *d = domain_by_name(argv[1]);
+    if (!d) {
+        printf("destroy: no domain named '%s'\n", argv[1]);
+        return -1;
+    }
+    int r = domain_destroy(d);
+    if (r < 0) printf("destroy: %s: %s\n", argv[1], kea_strerror(r));
+    else printf("destroyed %s\n", argv[1]);
+    return r;
+}
+
+static int cmd_sleep(int argc, char **argv)
+{
+    (void)argc;
+    sleep_ticks((uint32_t)strtoul(argv[1], 0, 0) * timer_hz / 1000 + 1);
+    return 0;
+}
+
 static int cmd_shutdown(int argc, char **argv)
 {
     (void)argc; (void)argv;
@@ -149,6 +213,11 @@ static const struct command commands[] = {
     { "uptime",   "",            "time since boot",                           cmd_uptime },
     { "rawkeys",  "N",           "read N bytes in raw mode, show them in hex", cmd_rawkeys },
     { "fault",    "KIND",        "provoke a fault: pf pfw de ud gp bp panic assert", cmd_fault },
+    { "spawn",    "MODULE [RIGHTS]", "run a program object in a new domain",     cmd_spawn },
+    { "domains",  "",            "list domains",                              cmd_domains },
+    { "threads",  "",            "list threads",                              cmd_threads },
+    { "destroy",  "DOMAIN",      "destroy a domain and all it owns",          cmd_destroy },
+    { "sleep",    "MS",          "wait MS milliseconds",                      cmd_sleep },
     { "shutdown", "",            "power off",                                 cmd_shutdown },
     { 0, 0, 0, 0 },
 };

@@ -24,6 +24,11 @@ static struct lmm kmem;
 static struct lmm_region reg_1mb, reg_16mb, reg_high;
 static size_t total_bytes, pages_in_use;
 
+/* Reference counts of pages handed out by page_alloc, indexed by physical
+ * page number: a page shared between domains is freed by its last user. */
+static uint16_t *page_refs;
+static uint32_t npage_refs;
+
 /* Physical ranges [start, end) not to donate, kept sorted by start. */
 #define MAX_RESERVED 80
 static struct { uint32_t start, end; } reserved[MAX_RESERVED];
@@ -109,6 +114,11 @@ void pmem_init(const struct multiboot_info *mbi)
     lmm_add_region(&kmem, &reg_1mb, (uintptr_t)P2V(0), 0x100000, LMMF_1MB | LMMF_16MB, 0);
     reserve_boot_data(mbi);
     add_memory_map(mbi);
+    npage_refs = DIRECTMAP_MAX / PGSIZE;
+    page_refs = lmm_alloc(&kmem, npage_refs * sizeof *page_refs, 0);
+    if (!page_refs)
+        panic("pmem: no memory for page reference counts");
+    memset(page_refs, 0, npage_refs * sizeof *page_refs);
     total_bytes = lmm_avail(&kmem, 0);
     printf("memory: %u KiB free (%u KiB below 1 MiB, %u KiB below 16 MiB)\n",
            (unsigned)(total_bytes / 1024),
@@ -136,14 +146,42 @@ void *page_alloc(void)
     void *p = pmem_alloc(PGSIZE, 0, PGSHIFT);
     if (p) {
         memset(p, 0, PGSIZE);
+        page_refs[V2P(p) >> PGSHIFT] = 1;
         pages_in_use++;
     }
     return p;
 }
 
+/* n physically contiguous zeroed pages, each reference counted like
+ * page_alloc's (so page_free works page by page). */
+void *pages_alloc(uint32_t n)
+{
+    if (n == 0 || n > DIRECTMAP_MAX / PGSIZE) return 0;
+    uint8_t *p = pmem_alloc((size_t)n * PGSIZE, 0, PGSHIFT);
+    if (!p) return 0;
+    memset(p, 0, (size_t)n * PGSIZE);
+    for (uint32_t i = 0; i < n; i++)
+        page_refs[(V2P(p) >> PGSHIFT) + i] = 1;
+    pages_in_use += n;
+    return p;
+}
+
+void page_incref(void *page)
+{
+    uint16_t *r = &page_refs[V2P(page) >> PGSHIFT];
+    if (*r == 0 || *r == UINT16_MAX)
+        panic("page_incref(%p): reference count %u", page, *r);
+    (*r)++;
+}
+
 void page_free(void *page)
 {
     if (!page) return;
+    uint16_t *r = &page_refs[V2P(page) >> PGSHIFT];
+    if (*r == 0)
+        panic("page_free(%p): page is not allocated", page);
+    if (--*r)
+        return;
     pmem_free(page, PGSIZE);
     pages_in_use--;
 }

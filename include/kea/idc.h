@@ -21,8 +21,10 @@
  *   call:    eax = pp, ebx/esi/edi = w[0..2], ebp = &args->in (struct idc_bufs)
  *            or 0 when no buffer is passed, ecx = user esp, edx = return eip
  *   callee:  entered at the runtime's upcall entry with esp = top of a fresh
- *            activation stack, eax = handler, ecx = handler argument,
- *            ebx/esi/edi = w[0..2], edx = in_len, ebp = proc | caller << 16
+ *            activation stack (the in-buffer starts at esp, the out-buffer
+ *            4 KiB above), eax = handler, ecx = handler argument,
+ *            ebx/esi/edi = w[0..2], edx = in_len | out_cap << 16,
+ *            ebp = proc | caller << 16
  *   return:  eax = IDC_RETURN, ecx = status, ebx/esi/edi = w[0..2] results,
  *            edx = out_len
  *   caller:  eax = status, ebx/esi/edi = w[0..2] results, ebp = out_len

@@ -1,6 +1,18 @@
 /* Interface between the generic kernel and the i386 architecture code. */
 #ifndef KEA_ARCH_H
 #define KEA_ARCH_H
+
+#define T_DIVIDE  0
+#define T_DEBUG   1
+#define T_NMI     2
+#define T_BRKPT   3
+#define T_GPFLT   13
+#define T_PGFLT   14
+#define T_IRQ0    32
+#define T_SYSCALL 0x80
+#define NIRQ      16
+
+#ifndef __ASSEMBLER__
 #include <stdint.h>
 
 /* Register state saved on every trap, interrupt and system call
@@ -23,8 +35,7 @@ extern struct kernel_tls kernel_tls;
 
 void gdt_init(void);
 void tss_set_kstack(uint32_t esp0);
-void gdt_set_user_tls(uint32_t base, uint32_t size);
-void tss_set_ioports(uint16_t port, uint16_t n, int allow);
+void tss_load_iomap(const uint8_t *map);
 
 void idt_init(void);
 typedef void (*irq_handler_t)(struct trapframe *tf, void *arg);
@@ -48,13 +59,5 @@ void dump_trapframe(const struct trapframe *tf);
 __attribute__((noreturn)) void arch_poweroff(void);
 __attribute__((noreturn)) void arch_halt(int status);
 
-#define T_DIVIDE  0
-#define T_DEBUG   1
-#define T_NMI     2
-#define T_BRKPT   3
-#define T_GPFLT   13
-#define T_PGFLT   14
-#define T_IRQ0    32
-#define T_SYSCALL 0x80
-#define NIRQ      16
+#endif /* __ASSEMBLER__ */
 #endif

@@ -8,6 +8,8 @@
 #include <string.h>
 #include "x86.h"
 #include "arch.h"
+#include <kea/tls.h>
+#include "../proc.h"
 
 struct segdesc {
     uint16_t limit_lo, base_lo;
@@ -55,7 +57,7 @@ void gdt_init(void)
     set_seg(SEG_UDATA, 0, 0xfffff, A_UDATA, G_PAGE32);
     set_seg(SEG_TSS, (uint32_t)&tss, sizeof tss - 1, A_TSS, G_BYTE32);
     set_seg(SEG_KTLS, (uint32_t)&kernel_tls, sizeof kernel_tls - 1, A_KDATA, G_BYTE32);
-    set_seg(SEG_UTLS, 0, 0, A_UDATA, G_BYTE32);
+    set_seg(SEG_UTLS, USER_TLS_BASE, TLS_SIZE - 1, A_UDATA, G_BYTE32);
 
     memset(&tss, 0, sizeof tss);
     tss.ss0 = KDATA_SEL;
@@ -82,17 +84,9 @@ void gdt_init(void)
 
 void tss_set_kstack(uint32_t esp0) { tss.esp0 = esp0; }
 
-/* Point the user %gs segment at a domain's TLS block (on every switch). */
-void gdt_set_user_tls(uint32_t base, uint32_t size)
+/* Install a domain's I/O permission bitmap (NULL: deny every port). */
+void tss_load_iomap(const uint8_t *map)
 {
-    set_seg(SEG_UTLS, base, size ? size - 1 : 0, A_UDATA, G_BYTE32);
-}
-
-/* Allow (allow=1) or deny user-level access to ports [port, port+n). */
-void tss_set_ioports(uint16_t port, uint16_t n, int allow)
-{
-    for (uint32_t p = port; p < (uint32_t)port + n && p < 65536; p++) {
-        if (allow) tss.iomap[p / 8] &= (uint8_t)~(1u << (p % 8));
-        else       tss.iomap[p / 8] |= (uint8_t)(1u << (p % 8));
-    }
+    if (map) memcpy(tss.iomap, map, sizeof tss.iomap - 1);
+    else     memset(tss.iomap, 0xff, sizeof tss.iomap - 1);
 }

@@ -15,8 +15,7 @@ static void timer_irq(struct trapframe *tf, void *arg)
 {
     (void)arg;
     timer_ticks++;
-    if (timer_tick_hook)
-        timer_tick_hook(tf);
+    sched_tick(tf);
 }
 
 void timer_init(unsigned hz)

@@ -9,6 +9,7 @@
 #include "x86.h"
 #include "arch.h"
 #include "../kernel.h"
+#include "../proc.h"
 
 struct gatedesc {
     uint16_t off_lo, sel;
@@ -100,17 +101,45 @@ static void kernel_exception(struct trapframe *tf)
     arch_halt(KEA_EXIT_FAULT);
 }
 
+extern const uint32_t uaccess_fixups[][2];
+extern const uint32_t uaccess_nfixups;
+
+/* A page fault inside copy_from_user/copy_to_user: resume at its fixup. */
+int fixup_fault(struct trapframe *tf)
+{
+    for (uint32_t i = 0; i < uaccess_nfixups; i++)
+        if (tf->eip == uaccess_fixups[i][0]) {
+            tf->eip = uaccess_fixups[i][1];
+            return 1;
+        }
+    return 0;
+}
+
 void trap(struct trapframe *tf)
 {
+    if (tf->trapno == T_SYSCALL) {
+        idc_syscall(tf);
+        return;
+    }
     if (tf->trapno >= T_IRQ0 && tf->trapno < T_IRQ0 + NIRQ) {
         int irq = (int)tf->trapno - T_IRQ0;
         /* IRQ 7 and 15 can be spurious (8259 quirk): no EOI for those. */
         if (irq_table[irq].fn)
             irq_table[irq].fn(tf, irq_table[irq].arg);
         pic_eoi(irq);
+        /* Preempt user-mode execution only, after the EOI: kernel code runs
+         * until it sleeps, yields or returns to user mode. */
+        if (need_resched && cur && (tf->cs & 3)) {
+            need_resched = 0;
+            sched_yield();
+        }
         return;
     }
-    if (tf->trapno < 32 && (tf->cs & 3) && user_trap_hook && user_trap_hook(tf))
+    if (tf->cs & 3) {
+        user_exception(tf);
+        return;
+    }
+    if (tf->trapno == T_PGFLT && fixup_fault(tf))
         return;
     kernel_exception(tf);
 }

@@ -1,0 +1,445 @@
+/* The base services: the kernel's functions offered as portals, created at
+ * initialization (portal_invoke() is the only system call).  Each is a
+ * kernel-placed implementation of an interface in kernel/base/ (one .idl each), called
+ * through the generated dispatchers.  The caller is the domain of the
+ * activation below the service's own. */
+#include <stdio.h>
+#include <string.h>
+#include <kea/memlayout.h>
+#include <kea/tls.h>
+#include "i386/x86.h"
+#include "kernel.h"
+#include "proc.h"
+#include "udomain.h"
+#include "irqsvc.h"
+#include "sched.h"
+#include "console_server.h"
+#include "thread_server.h"
+#include "domain_server.h"
+#include "memory_server.h"
+#include "portal_server.h"
+#include "irq_server.h"
+
+/* Bindings for kernel-placed objects: the kernel domain holds the base
+ * portals at the same local ids as every user domain (udomain.c). */
+const kea_binding_t kea_base_console = { BASE_CONSOLE, CONSOLE_IFACE_ID };
+const kea_binding_t kea_base_thread = { BASE_THREAD, THREAD_IFACE_ID };
+const kea_binding_t kea_base_domain = { BASE_DOMAIN, DOMAIN_IFACE_ID };
+const kea_binding_t kea_base_memory = { BASE_MEMORY, MEMORY_IFACE_ID };
+const kea_binding_t kea_base_portal = { BASE_PORTAL, PORTAL_IFACE_ID };
+
+static struct domain *caller(void)
+{
+    return cur->depth > 0 ? cur->act[cur->depth - 1].dom : cur->root;
+}
+
+static int has_right(uint32_t right) { return (caller()->rights & right) == right; }
+
+/* ---- console ---- */
+static int con_write(void *self, const void *data, size_t len)
+{
+    (void)self;
+    console_write(data, len);
+    return 0;
+}
+
+static int con_read(void *self, void *data, size_t cap, size_t *len)
+{
+    (void)self;
+    if (cap == 0) return -KEA_EINVAL;
+    *len = (size_t)tty_read(data, cap);
+    return 0;
+}
+
+static int con_mode(void *self, bool raw)
+{
+    (void)self;
+    tty_set_mode(raw ? TTY_RAW : TTY_COOKED);
+    return 0;
+}
+
+static const struct console_ops console_ops = { con_write, con_read, con_mode };
+
+/* ---- threads ---- */
+#define EXITS 32
+static struct { int tid, status; } exits[EXITS];   /* recent exit statuses, for join */
+static int exit_next;
+
+void basesvc_thread_exited(int tid, int status)
+{
+    exits[exit_next].tid = tid;
+    exits[exit_next].status = status;
+    exit_next = (exit_next + 1) % EXITS;
+}
+
+static int th_id(void *self, uint32_t *tid) { (void)self; *tid = (uint32_t)cur->id; return 0; }
+
+static int th_create(void *self, uint32_t entry, uint32_t arg, uint32_t *tid)
+{
+    (void)self;
+    struct domain *d = caller();
+    if (d->is_kernel || entry >= USER_TOP) return -KEA_EINVAL;
+    struct thread *t = thread_create_user(d, d->name, entry, arg);
+    if (!t) return -KEA_ENOMEM;
+    *tid = (uint32_t)t->id;
+    return 0;
+}
+
+static int th_exit(void *self, int32_t status) { (void)self; thread_exit(status); }
+static int th_yield(void *self) { (void)self; sched_yield(); return 0; }
+
+static int th_sleep(void *self, uint32_t ms)
+{
+    (void)self;
+    sleep_ticks((ms * timer_hz + 999) / 1000);
+    return 0;
+}
+
+static int sem_index(struct domain *d, kea_handle_t h)
+{
+    return h >= 1 && h <= 16 && d->sem[h - 1].used ? (int)h - 1 : -1;
+}
+
+static int th_sem_create(void *self, uint32_t value, kea_handle_t *sem)
+{
+    (void)self;
+    struct domain *d = caller();
+    for (int i = 0; i < 16; i++)
+        if (!d->sem[i].used) {
+            d->sem[i].used = 1;
+            d->sem[i].value = (int)value;
+            *sem = (kea_handle_t)i + 1;
+            return 0;
+        }
+    return -KEA_ENOMEM;
+}
+
+static int th_sem_down(void *self, kea_handle_t h)
+{
+    (void)self;
+    struct domain *d = caller();
+    int i = sem_index(d, h);
+    if (i < 0) return -KEA_EINVAL;
+    while (d->sem[i].value == 0) {
+        sleep_on(&d->sem[i]);
+        if (!d->sem[i].used) return -KEA_EDEAD;
+    }
+    d->sem[i].value--;
+    return 0;
+}
+
+static int th_sem_up(void *self, kea_handle_t h)
+{
+    (void)self;
+    struct domain *d = caller();
+    int i = sem_index(d, h);
+    if (i < 0) return -KEA_EINVAL;
+    d->sem[i].value++;
+    wakeup(&d->sem[i]);
+    return 0;
+}
+
+static int th_sem_destroy(void *self, kea_handle_t h)
+{
+    (void)self;
+    struct domain *d = caller();
+    int i = sem_index(d, h);
+    if (i < 0) return -KEA_EINVAL;
+    d->sem[i].used = 0;
+    wakeup(&d->sem[i]);
+    return 0;
+}
+
+static int th_join(void *self, uint32_t tid, int32_t *status)
+{
+    (void)self;
+    struct thread *t;
+    while ((t = thread_by_id((int)tid)) != 0) {
+        if (t == cur) return -KEA_EINVAL;
+        sleep_on(t);
+    }
+    for (int i = 0; i < EXITS; i++)
+        if (exits[i].tid == (int)tid) {
+            *status = exits[i].status;
+            return 0;
+        }
+    return -KEA_ENOENT;
+}
+
+static const struct thread_ops thread_ops = {
+    th_id, th_create, th_exit, th_yield, th_sleep, th_sem_create, th_sem_down,
+    th_sem_up, th_sem_destroy, th_join,
+};
+
+/* ---- domains ---- */
+static int dom_self(void *self, uint32_t *id) { (void)self; *id = (uint32_t)caller()->id; return 0; }
+
+static int dom_spawn(void *self, const char *module, uint32_t rights, uint32_t *id)
+{
+    (void)self;
+    if (!has_right(RIGHT_DOMAINS)) return -KEA_EPERM;
+    char err[160];
+    struct domain *d = udomain_spawn(module, rights & caller()->rights, 0, err, sizeof err);
+    if (!d) {
+        printf("spawn: %s\n", err);
+        return bmodfs_find(module) ? -KEA_EBADOBJ : -KEA_ENOENT;
+    }
+    *id = (uint32_t)d->id;
+    return 0;
+}
+
+static int dom_destroy(void *self, uint32_t id)
+{
+    (void)self;
+    if (!has_right(RIGHT_DOMAINS)) return -KEA_EPERM;
+    struct domain *d = domain_by_id((int)id);
+    if (!d) return -KEA_ENOENT;
+    return domain_destroy(d);
+}
+
+static int dom_lookup(void *self, const char *name, uint32_t *id)
+{
+    (void)self;
+    struct domain *d = domain_by_name(name);
+    if (!d) return -KEA_ENOENT;
+    *id = (uint32_t)d->id;
+    return 0;
+}
+
+static const struct domain_ops domain_ops = { dom_self, dom_spawn, dom_destroy, dom_lookup };
+
+/* ---- memory ---- */
+static int user_area(uint32_t va, uint32_t npages)
+{
+    return npages && npages < (1u << 20) && va >= USER_IMAGE_BASE &&
+           va + npages * PGSIZE <= ACT_SLOTS_BASE && va + npages * PGSIZE > va;
+}
+
+static int mem_map(void *self, uint32_t va, uint32_t npages, bool writable)
+{
+    (void)self;
+    if (!user_area(va, npages)) return -KEA_EINVAL;
+    return domain_map(caller(), va, npages, writable, 0);
+}
+
+static int mem_unmap(void *self, uint32_t va, uint32_t npages)
+{
+    (void)self;
+    if (!user_area(va, npages)) return -KEA_EINVAL;
+    return domain_unmap(caller(), va, npages);
+}
+
+static int mem_share(void *self, uint32_t va, uint32_t npages, uint32_t to_and_flags)
+{
+    (void)self;
+    struct domain *to = domain_by_id((int)(to_and_flags & 0xffff));
+    if (!has_right(RIGHT_DOMAINS)) return -KEA_EPERM;
+    if (!to || !user_area(va, npages)) return -KEA_EINVAL;
+    return domain_share(caller(), va, npages, to, va, (to_and_flags >> 31) & 1);
+}
+
+static int mem_copy(void *self, uint32_t va, uint32_t npages, uint32_t to_id)
+{
+    (void)self;
+    struct domain *to = domain_by_id((int)to_id);
+    if (!has_right(RIGHT_DOMAINS)) return -KEA_EPERM;
+    if (!to || !user_area(va, npages)) return -KEA_EINVAL;
+    return domain_copy(caller(), va, npages, to, va);
+}
+
+static int mem_grow(void *self, uint32_t nbytes, uint32_t *addr)
+{
+    (void)self;
+    struct domain *d = caller();
+    uint32_t n = (nbytes + PGSIZE - 1) / PGSIZE;
+    if (d->is_kernel || n == 0 || n > (USER_HEAP_TOP - d->heap_top) / PGSIZE) return -KEA_ENOMEM;
+    int r = domain_map(d, d->heap_top, n, 1, 0);
+    if (r < 0) return r;
+    *addr = d->heap_top;
+    d->heap_top += n * PGSIZE;
+    return 0;
+}
+
+static const struct memory_ops memory_ops = { mem_map, mem_unmap, mem_share, mem_copy, mem_grow };
+
+/* ---- portals ---- */
+static int po_create(void *self, uint32_t handler, uint32_t arg, uint32_t iface_id,
+                     const char *name, uint32_t *sys, uint32_t *local)
+{
+    (void)self;
+    struct domain *d = caller();
+    if (!name[0] || portal_by_name(name)) return name[0] ? -KEA_EEXIST : -KEA_EINVAL;
+    if (!d->is_kernel && handler >= USER_TOP) return -KEA_EINVAL;
+    struct portal *p = portal_create(d, name, (idc_handler_t)handler, (void *)arg, iface_id,
+                                     IDC_BUF_MAX, IDC_BUF_MAX);
+    if (!p) return -KEA_ENOMEM;
+    int l = portal_grant(d, p);
+    if (l < 0) {
+        portal_revoke(p);
+        return l;
+    }
+    *sys = (uint32_t)p->id;
+    *local = (uint32_t)l;
+    return 0;
+}
+
+static int po_grant(void *self, uint32_t local, uint32_t to, uint32_t *their)
+{
+    (void)self;
+    struct domain *d = caller(), *t = domain_by_id((int)to);
+    if (local >= IDC_MAX_PORTALS || !d->ptab[local].cur) return -KEA_EBADPORTAL;
+    if (!t) return -KEA_ENOENT;
+    int l = portal_grant(t, d->ptab[local].cur);
+    if (l < 0) return l;
+    *their = (uint32_t)l;
+    return 0;
+}
+
+static int po_bind(void *self, const char *name, uint32_t *local, uint32_t *iface, uint32_t *sys)
+{
+    (void)self;
+    struct portal *p = portal_by_name(name);
+    if (!p) return -KEA_ENOENT;
+    struct domain *d = caller();
+    for (int i = 0; i < IDC_MAX_PORTALS; i++)        /* already bound: same id */
+        if (d->ptab[i].cur == p || d->ptab[i].orig == p) {
+            *local = (uint32_t)i;
+            goto found;
+        }
+    int l = portal_grant(d, p);
+    if (l < 0) return l;
+    *local = (uint32_t)l;
+found:
+    *iface = p->iface_id;
+    *sys = (uint32_t)p->id;
+    return 0;
+}
+
+static int po_lookup(void *self, const char *name, uint32_t *sys)
+{
+    (void)self;
+    struct portal *p = portal_by_name(name);
+    if (!p) return -KEA_ENOENT;
+    *sys = (uint32_t)p->id;
+    return 0;
+}
+
+static int po_revoke(void *self, uint32_t sys)
+{
+    (void)self;
+    struct portal *p = portal_by_id((int)sys);
+    if (!p || !p->dom) return -KEA_ENOENT;
+    if (p->dom != caller() && !has_right(RIGHT_DOMAINS)) return -KEA_EPERM;
+    portal_revoke(p);
+    return 0;
+}
+
+static int po_remap(void *self, uint32_t dom, uint32_t local, uint32_t to_sys)
+{
+    (void)self;
+    struct domain *d = domain_by_id((int)dom);
+    if (!d) return -KEA_ENOENT;
+    struct portal *to = portal_by_id((int)to_sys);
+    if (!to) return -KEA_ENOENT;
+    return remap_local(caller(), d, (int)local, to);
+}
+
+static int po_unremap(void *self, uint32_t dom, uint32_t local)
+{
+    (void)self;
+    struct domain *d = domain_by_id((int)dom);
+    if (!d) return -KEA_ENOENT;
+    return unremap_local(caller(), d, (int)local);
+}
+
+static int po_remap_global(void *self, uint32_t sys, uint32_t to_sys)
+{
+    (void)self;
+    struct portal *p = portal_by_id((int)sys), *to = portal_by_id((int)to_sys);
+    if (!p || !to) return -KEA_ENOENT;
+    return remap_global(caller(), p, to);
+}
+
+static int po_unremap_global(void *self, uint32_t sys)
+{
+    (void)self;
+    struct portal *p = portal_by_id((int)sys);
+    if (!p) return -KEA_ENOENT;
+    return unremap_global(caller(), p);
+}
+
+static int po_remap_rooted(void *self, uint32_t root, uint32_t sys, uint32_t to_sys)
+{
+    (void)self;
+    struct domain *r = domain_by_id((int)root);
+    struct portal *p = portal_by_id((int)sys), *to = portal_by_id((int)to_sys);
+    if (!r || !p || !to) return -KEA_ENOENT;
+    return remap_rooted(caller(), r, p, to);
+}
+
+static int po_unremap_rooted(void *self, uint32_t root, uint32_t sys)
+{
+    (void)self;
+    struct domain *r = domain_by_id((int)root);
+    struct portal *p = portal_by_id((int)sys);
+    if (!r || !p) return -KEA_ENOENT;
+    return unremap_rooted(caller(), r, p);
+}
+
+static const struct portal_ops portal_ops = {
+    po_create, po_grant, po_bind, po_lookup, po_revoke, po_remap, po_unremap,
+    po_remap_global, po_unremap_global, po_remap_rooted, po_unremap_rooted,
+};
+
+/* ---- interrupts ---- */
+static int irq_attach_op(void *self, uint32_t irq, uint32_t local)
+{
+    (void)self;
+    if (!has_right(RIGHT_IO)) return -KEA_EPERM;
+    return irqsvc_attach(caller(), (int)irq, (int)local);
+}
+
+static int irq_detach_op(void *self, uint32_t irq)
+{
+    (void)self;
+    if (!has_right(RIGHT_IO)) return -KEA_EPERM;
+    return irqsvc_detach(caller(), (int)irq);
+}
+
+static int irq_ioports_op(void *self, uint32_t base, uint32_t count)
+{
+    (void)self;
+    if (!has_right(RIGHT_IO)) return -KEA_EPERM;
+    return ioports_grant(caller(), base, count);
+}
+
+static const struct irq_ops irq_ops = { irq_attach_op, irq_detach_op, irq_ioports_op };
+
+/* ---- creation ---- */
+
+static struct console_server console_srv = { &console_ops, 0 };
+static struct thread_server thread_srv = { &thread_ops, 0 };
+static struct domain_server domain_srv = { &domain_ops, 0 };
+static struct memory_server memory_srv = { &memory_ops, 0 };
+static struct portal_server portal_srv = { &portal_ops, 0 };
+static struct irq_server irq_srv = { &irq_ops, 0 };
+
+void basesvc_init(void)
+{
+    struct portal *p[BASE_NPORTALS];
+    p[BASE_CONSOLE] = portal_create(kernel_domain, "kernel.console", console_dispatch, &console_srv,
+                                    CONSOLE_IFACE_ID, IDC_BUF_MAX, IDC_BUF_MAX);
+    p[BASE_THREAD] = portal_create(kernel_domain, "kernel.thread", thread_dispatch, &thread_srv,
+                                   THREAD_IFACE_ID, 0, 0);
+    p[BASE_DOMAIN] = portal_create(kernel_domain, "kernel.domain", domain_dispatch, &domain_srv,
+                                   DOMAIN_IFACE_ID, 64, 0);
+    p[BASE_MEMORY] = portal_create(kernel_domain, "kernel.memory", memory_dispatch, &memory_srv,
+                                   MEMORY_IFACE_ID, 0, 0);
+    p[BASE_PORTAL] = portal_create(kernel_domain, "kernel.portal", portal_dispatch, &portal_srv,
+                                   PORTAL_IFACE_ID, 64, 0);
+    p[BASE_IRQ] = portal_create(kernel_domain, "kernel.irq", irq_dispatch, &irq_srv,
+                                IRQ_IFACE_ID, 0, 0);
+    for (int i = 0; i < BASE_NPORTALS; i++)
+        if (!p[i]) panic("cannot create the base portals");
+    udomain_set_base_portals(p);
+}

@@ -1,0 +1,337 @@
+/* The IDC path: portal_invoke() from a user domain (idc_syscall) or from
+ * kernel code (portal_invoke), into a user domain or a kernel-placed service.
+ *
+ * An invocation pushes an activation of the portal's domain on the calling
+ * thread and runs the handler there; the return pops it.  No scheduler, no
+ * allocation in the common case: activation slots are cached per domain, the
+ * activation records live in the thread.  Interrupts are off throughout
+ * (sysenter and interrupt gates clear IF), which is what makes a remap atomic
+ * with respect to invocations on our single CPU. */
+#include <stdio.h>
+#include <string.h>
+#include "i386/x86.h"
+#include "kernel.h"
+#include "proc.h"
+#include "irqsvc.h"
+
+int idc_have_sysenter;
+
+#define MSR_SYSENTER_CS  0x174
+#define MSR_SYSENTER_EIP 0x176
+extern void sysenter_entry(void);
+
+/* Use sysenter where the CPU has it (CPUID.1:EDX.SEP); int 0x80 otherwise.
+ * The runtime reads the choice from its domain's TLS block. */
+void idc_init(void)
+{
+    uint32_t a, b, c, d;
+    cpuid(1, &a, &b, &c, &d);
+    if (d & (1u << 11)) {
+        wrmsr(MSR_SYSENTER_CS, KCODE_SEL);
+        wrmsr(MSR_SYSENTER_EIP, (uint32_t)sysenter_entry);
+        idc_have_sysenter = 1;
+    }
+    printf("idc: portal_invoke through %s\n", idc_have_sysenter ? "sysenter" : "int 0x80");
+}
+
+/* The caller's buffer descriptor: the four fields of struct idc_args from `in`. */
+struct idc_bufs { uint32_t in, in_len, out, out_cap; };
+
+/* Local id -> system portal, through the invoking thread's rooted remaps
+ * (a hash on the root domain, skipped entirely when it has none), then the
+ * table and a system-wide remap.  Remaps never redirect the replacement's
+ * own calls (interposers reach the original; no loops). */
+static inline struct portal *resolve(struct domain *from, uint32_t local, struct domain *root)
+{
+    if (local >= IDC_MAX_PORTALS)
+        return 0;
+    struct portal *p = from->ptab[local].cur;
+    if (!p)
+        return 0;
+    if (root->rooted) {
+        struct portal *q = rooted_lookup(root->rooted, p);
+        if (q && q->dom != from)
+            return q;
+    }
+    if (p->global && p->global->dom != from)
+        return p->global;
+    return p;
+}
+
+static void switch_space(struct thread *t, struct domain *d)
+{
+    if (t->space != d) {
+        t->space = d;
+        lcr3(d->cr3);
+        if (io_domains)
+            io_switch(d);
+    }
+}
+
+/* A user domain invoked a kernel-placed service: run it on this stack. */
+static void call_kernel(struct thread *t, struct trapframe *tf, struct portal *p,
+                        struct idc_bufs *b, struct domain *from)
+{
+    int depth = t->depth + 1;
+    uint8_t *kb = t->kbuf[depth];
+    if (!kb && (b->in_len || b->out_cap)) {
+        kb = t->kbuf[depth] = kmalloc(2 * IDC_BUF_MAX);
+        if (!kb) { tf->eax = (uint32_t)-KEA_ENOMEM; tf->ebp = 0; return; }
+    }
+    if (b->in_len && copy_from_user(kb, b->in, b->in_len)) {
+        tf->eax = (uint32_t)-KEA_EFAULT;
+        tf->ebp = 0;
+        return;
+    }
+    struct idc_call c = {
+        .proc = IDC_PP_PROC(tf->eax), .w = { tf->ebx, tf->esi, tf->edi },
+        .in = kb, .in_len = b->in_len, .out = kb + IDC_BUF_MAX, .out_cap = b->out_cap,
+        .caller = (uint32_t)from->id,
+    };
+    struct activation *a = &t->act[depth];
+    a->dom = kernel_domain;
+    a->portal = p;
+    a->slot = 0;
+    t->depth = depth;
+    p->calls++;
+    int status = p->handler(p->arg, &c);
+    t->depth = depth - 1;
+    switch_space(t, from);          /* in case the handler called out */
+    if (c.out_len > b->out_cap) { status = -KEA_E2BIG; c.out_len = 0; }
+    if (c.out_len && copy_to_user(b->out, kb + IDC_BUF_MAX, c.out_len)) status = -KEA_EFAULT;
+    tf->eax = (uint32_t)status;
+    tf->ebx = c.w[0];
+    tf->esi = c.w[1];
+    tf->edi = c.w[2];
+    tf->ebp = c.out_len;
+}
+
+static void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out_len);
+
+void idc_syscall(struct trapframe *tf)
+{
+    struct thread *t = cur;
+    if (tf->eax == IDC_RETURN) {
+        idc_return(t, tf, (int)tf->ecx, tf->edx);
+        return;
+    }
+    struct domain *from = t->act[t->depth].dom;
+    struct portal *p = resolve(from, IDC_PP_PORTAL(tf->eax), t->root);
+    int err = KEA_EBADPORTAL;
+    if (!p) goto fail;
+    struct domain *to = p->dom;
+    err = KEA_EDEAD;
+    if (!to) goto fail;
+    err = KEA_EDEPTH;
+    if (t->depth + 1 >= MAX_DEPTH) goto fail;
+    struct idc_bufs b = { 0, 0, 0, 0 };
+    if (tf->ebp) {
+        err = KEA_EFAULT;
+        if (copy_from_user(&b, tf->ebp, sizeof b)) goto fail;
+        err = KEA_E2BIG;
+        if (b.in_len > p->in_max) goto fail;
+        if (b.out_cap > p->out_max) b.out_cap = p->out_max;
+    }
+    if (to->is_kernel) {
+        call_kernel(t, tf, p, &b, from);
+        return;
+    }
+    err = KEA_ENOMEM;
+    struct actslot *s = slot_get(to);
+    if (!s) goto fail;
+    if (b.in_len && copy_from_user(s->in_kva, b.in, b.in_len)) {
+        slot_put(to, s);
+        err = KEA_EFAULT;
+        goto fail;
+    }
+    struct activation *a = &t->act[++t->depth];
+    a->dom = to;
+    a->portal = p;
+    a->slot = s;
+    a->kargs = 0;
+    a->ret_eip = tf->eip;
+    a->ret_esp = tf->esp;
+    a->out_uptr = b.out;
+    a->out_cap = b.out_cap;
+    p->calls++;
+    to->active++;
+    switch_space(t, to);
+    tf->ebp = IDC_PP_PROC(tf->eax) | (uint32_t)from->id << 16;
+    tf->eax = (uint32_t)p->handler;
+    tf->ecx = (uint32_t)p->arg;
+    tf->edx = b.in_len | b.out_cap << 16;
+    tf->eip = to->upcall_entry;
+    tf->esp = SLOT_STACK_TOP(s);
+    return;
+fail:
+    tf->eax = (uint32_t)-err;
+    tf->ebp = 0;                         /* no out-buffer bytes */
+}
+
+/* The callee returned (or faulted: status -KEA_ECALLEEFAULT): pop its
+ * activation, copy the out-buffer to the caller, resume the caller. */
+static void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out_len)
+{
+    if (t->depth == 0) {                 /* nobody called this activation */
+        tf->eax = (uint32_t)-KEA_EINVAL;
+        return;
+    }
+    struct activation *a = &t->act[t->depth];
+    struct actslot *s = a->slot;
+    if (out_len > a->out_cap) {
+        status = -KEA_E2BIG;
+        out_len = 0;
+    }
+    t->depth--;
+    a->dom->active--;
+    if (a->kargs) {                      /* a kernel caller: resume it */
+        struct idc_args *k = a->kargs;
+        memcpy(k->out, s->out_kva, out_len);
+        k->w[0] = tf->ebx;
+        k->w[1] = tf->esi;
+        k->w[2] = tf->edi;
+        k->out_len = out_len;
+        a->status = status;
+        slot_put(a->dom, s);
+        t->kstack_top = a->saved_kstack;
+        set_kstack(t->kstack_top);
+        switch_space(t, a->saved_dom);
+        kctx_resume(a->kctx);
+    }
+    switch_space(t, t->act[t->depth].dom);
+    if (out_len && copy_to_user(a->out_uptr, s->out_kva, out_len))
+        status = -KEA_EFAULT;
+    slot_put(a->dom, s);
+    tf->eax = (uint32_t)status;
+    tf->ebp = out_len;
+    tf->eip = a->ret_eip;
+    tf->esp = a->ret_esp;
+}
+
+/* Kernel code invoking a portal in a user domain: push the activation, save
+ * our kernel context, and enter user mode below it; the callee's return
+ * (idc_return) resumes us here. */
+static int upcall(struct thread *t, struct portal *p, uint32_t pp, struct idc_args *args,
+                  struct domain *from)
+{
+    struct domain *to = p->dom;
+    struct actslot *s = slot_get(to);
+    if (!s) return -KEA_ENOMEM;
+    memcpy(s->in_kva, args->in, args->in_len);
+    struct activation *a = &t->act[++t->depth];
+    a->dom = to;
+    a->portal = p;
+    a->slot = s;
+    a->kargs = args;
+    a->out_cap = args->out_cap < p->out_max ? args->out_cap : p->out_max;
+    a->saved_kstack = t->kstack_top;
+    a->saved_dom = t->space;
+    p->calls++;
+    to->active++;
+    if (kctx_save(a->kctx))
+        return a->status;                /* resumed by idc_return */
+
+    uint32_t top = ((uint32_t)__builtin_frame_address(0) - 256) & ~15u;
+    struct trapframe *tf = (struct trapframe *)(top - sizeof *tf);
+    memset(tf, 0, sizeof *tf);
+    tf->cs = UCODE_SEL;
+    tf->ds = tf->es = tf->fs = tf->ss = UDATA_SEL;
+    tf->gs = UTLS_SEL;
+    tf->eflags = EFLAGS_IF;
+    tf->eip = to->upcall_entry;
+    tf->esp = SLOT_STACK_TOP(s);
+    tf->eax = (uint32_t)p->handler;
+    tf->ecx = (uint32_t)p->arg;
+    tf->ebx = args->w[0];
+    tf->esi = args->w[1];
+    tf->edi = args->w[2];
+    tf->edx = args->in_len | a->out_cap << 16;
+    tf->ebp = IDC_PP_PROC(pp) | (uint32_t)from->id << 16;
+    t->kstack_top = top;
+    set_kstack(top);
+    switch_space(t, to);
+    enter_user(tf);
+}
+
+static int invoke_resolved(struct thread *t, struct domain *from, struct portal *p,
+                           uint32_t pp, struct idc_args *args)
+{
+    int status;
+    if (!p) status = -KEA_EBADPORTAL;
+    else if (!p->dom) status = -KEA_EDEAD;
+    else if (t->depth + 1 >= MAX_DEPTH) status = -KEA_EDEPTH;
+    else if (args->in_len > p->in_max) status = -KEA_E2BIG;
+    else if (!p->dom->is_kernel) status = upcall(t, p, pp, args, from);
+    else {
+        struct idc_call c = {
+            .proc = IDC_PP_PROC(pp), .w = { args->w[0], args->w[1], args->w[2] },
+            .in = args->in, .in_len = args->in_len, .out = args->out,
+            .out_cap = args->out_cap < p->out_max ? args->out_cap : p->out_max,
+            .caller = (uint32_t)from->id,
+        };
+        struct activation *a = &t->act[++t->depth];
+        a->dom = kernel_domain;
+        a->portal = p;
+        a->slot = 0;
+        p->calls++;
+        status = p->handler(p->arg, &c);
+        t->depth--;
+        memcpy(args->w, c.w, sizeof c.w);
+        args->out_len = c.out_len <= c.out_cap ? c.out_len : 0;
+    }
+    return status;
+}
+
+/* portal_invoke() for code running in the kernel domain. */
+int portal_invoke(uint32_t pp, struct idc_args *args)
+{
+    struct thread *t = cur;
+    if (!t) return -KEA_EINVAL;
+    uint32_t f = irq_save();
+    struct domain *from = t->act[t->depth].dom;
+    int status = invoke_resolved(t, from, resolve(from, IDC_PP_PORTAL(pp), t->root), pp, args);
+    irq_restore(f);
+    return status;
+}
+
+/* Invoke a portal the kernel holds by pointer (interrupt delivery). */
+int portal_call(struct portal *p, uint32_t proc, struct idc_args *a)
+{
+    if (!cur) return -KEA_EINVAL;
+    uint32_t f = irq_save();
+    int status = invoke_resolved(cur, cur->act[cur->depth].dom, p, IDC_PP(0, proc), a);
+    irq_restore(f);
+    return status;
+}
+
+/* Run fn(arg) in domain d on the current thread, as an IDC through a
+ * portal that exists only for this call (constructors, destructors). */
+int domain_call(struct domain *d, uint32_t fn, uint32_t arg)
+{
+    struct portal p = { .id = -1, .dom = d, .handler = (idc_handler_t)fn, .arg = (void *)arg };
+    struct idc_args args = { .w = { 0, 0, 0 } };
+    if (!cur) return -KEA_EINVAL;
+    uint32_t f = irq_save();
+    int status = invoke_resolved(cur, cur->act[cur->depth].dom, &p, 0, &args);
+    irq_restore(f);
+    return status;
+}
+
+/* A CPU exception in user mode.  Inside an IDC, the callee's activation is
+ * unwound and its caller gets -KEA_ECALLEEFAULT; in a thread's own domain
+ * (no caller) the thread ends. */
+void user_exception(struct trapframe *tf)
+{
+    struct thread *t = cur;
+    struct domain *d = t->act[t->depth].dom;
+    printf("kea: %s in domain %s (thread %d): eip %08x", trap_name(tf->trapno), d->name, t->id, tf->eip);
+    if (tf->trapno == T_PGFLT)
+        printf(", address %08x (%s)", rcr2(), (tf->err & 2) ? "write" : "read");
+    printf("\n");
+    if (t->depth == 0) {
+        printf("kea: thread %d ended by the fault\n", t->id);
+        thread_exit(-KEA_ECALLEEFAULT);
+    }
+    printf("kea: call unwound, caller gets %s\n", kea_strerror(-KEA_ECALLEEFAULT));
+    idc_return(t, tf, -KEA_ECALLEEFAULT, 0);
+}

@@ -1,0 +1,136 @@
+/* Hardware access for user-level drivers: interrupts delivered through
+ * portals, and I/O port grants.
+ *
+ * An attached interrupt gets a kernel thread that waits for it and invokes
+ * the driver's portal (procedure 0, word 0 = the irq number); the interrupt
+ * handler itself only counts and wakes that thread, since a portal
+ * invocation needs a thread to run on.
+ *
+ * I/O ports: each domain with a grant has its own I/O permission bitmap,
+ * copied into the TSS when the CPU switches into that domain's address
+ * space (and cleared when it leaves), so a grant is exactly the domain's. */
+#include <stdio.h>
+#include <string.h>
+#include "i386/x86.h"
+#include "i386/arch.h"
+#include "kernel.h"
+#include "proc.h"
+#include "sched.h"
+#include "irqsvc.h"
+
+static struct irqslot {
+    struct domain *dom;
+    struct portal *portal;
+    struct thread *thread;
+    volatile uint32_t pending;
+    uint32_t delivered;
+} slots[NIRQ];
+
+static void irq_to_thread(struct trapframe *tf, void *arg)
+{
+    (void)tf;
+    struct irqslot *s = arg;
+    s->pending++;
+    wakeup(s);
+}
+
+static void irq_thread(void *arg)
+{
+    struct irqslot *s = arg;
+    int irq = (int)(s - slots);
+    cli();
+    while (s->portal) {
+        if (!s->pending) {
+            sleep_on(s);
+            continue;
+        }
+        s->pending--;
+        struct idc_args a = { .w = { (uint32_t)irq, 0, 0 } };
+        int r = portal_call(s->portal, 0, &a);
+        s->delivered++;
+        if (r == -KEA_EDEAD || r == -KEA_ECALLEEFAULT) {
+            printf("kea: irq %d: driver portal failed (%s), detaching\n", irq, kea_strerror(r));
+            irqsvc_detach(s->dom, irq);
+        }
+    }
+    sti();
+}
+
+/* IRQs the kernel uses itself. */
+static int reserved_irq(int irq) { return irq == 0 || irq == 2 || irq == 4; }
+
+int irqsvc_attach(struct domain *d, int irq, int local)
+{
+    if (irq < 0 || irq >= NIRQ || reserved_irq(irq)) return -KEA_EINVAL;
+    if (local < 0 || local >= IDC_MAX_PORTALS || !d->ptab[local].cur) return -KEA_EBADPORTAL;
+    struct irqslot *s = &slots[irq];
+    if (s->portal) return -KEA_EBUSY;
+    s->dom = d;
+    s->portal = d->ptab[local].cur;
+    s->portal->refs++;
+    s->pending = 0;
+    char name[16];
+    snprintf(name, sizeof name, "irq%d", irq);
+    s->thread = thread_create_kernel(name, irq_thread, s);
+    if (!s->thread || irq_attach(irq, irq_to_thread, s) < 0) {
+        s->portal->refs--;
+        s->portal = 0;
+        return -KEA_ENOMEM;
+    }
+    return 0;
+}
+
+int irqsvc_detach(struct domain *d, int irq)
+{
+    if (irq < 0 || irq >= NIRQ) return -KEA_EINVAL;
+    struct irqslot *s = &slots[irq];
+    if (!s->portal || s->dom != d) return -KEA_ENOENT;
+    irq_attach(irq, 0, 0);
+    s->portal->refs--;            /* its domain still holds it in its table */
+    s->portal = 0;
+    wakeup(s);                    /* the thread sees no portal and ends */
+    return 0;
+}
+
+void irqsvc_forget_domain(struct domain *d)
+{
+    for (int i = 0; i < NIRQ; i++)
+        if (slots[i].portal && slots[i].dom == d)
+            irqsvc_detach(d, i);
+}
+
+/* ---- I/O ports ---- */
+static struct domain *io_owner;          /* whose bitmap is in the TSS */
+int io_domains;                          /* domains holding grants */
+
+int ioports_grant(struct domain *d, uint32_t base, uint32_t count)
+{
+    if (d->is_kernel || count == 0 || base > 0xffff || count > 0x10000 - base) return -KEA_EINVAL;
+    if (!d->iomap) {
+        d->iomap = kmalloc(IOMAP_BYTES);
+        if (!d->iomap) return -KEA_ENOMEM;
+        memset(d->iomap, 0xff, IOMAP_BYTES);
+        io_domains++;
+    }
+    for (uint32_t p = base; p < base + count; p++)
+        d->iomap[p / 8] &= (uint8_t)~(1u << (p % 8));
+    if (io_owner == d) tss_load_iomap(d->iomap);
+    return 0;
+}
+
+/* The CPU now runs in d's address space. */
+void io_switch(struct domain *d)
+{
+    if (io_owner == d) return;
+    tss_load_iomap(d->iomap);            /* NULL: deny every port */
+    io_owner = d;
+}
+
+void ioports_forget_domain(struct domain *d)
+{
+    if (!d->iomap) return;
+    if (io_owner == d) io_switch(kernel_domain);
+    kfree(d->iomap);
+    d->iomap = 0;
+    io_domains--;
+}

@@ -1,0 +1,13 @@
+#ifndef KEA_IRQSVC_H
+#define KEA_IRQSVC_H
+#include <stdint.h>
+struct domain;
+#define IOMAP_BYTES (65536 / 8)
+int  irqsvc_attach(struct domain *d, int irq, int local);
+int  irqsvc_detach(struct domain *d, int irq);
+void irqsvc_forget_domain(struct domain *d);
+int  ioports_grant(struct domain *d, uint32_t base, uint32_t count);
+void ioports_forget_domain(struct domain *d);
+void io_switch(struct domain *d);
+extern int io_domains;
+#endif

@@ -1,0 +1,205 @@
+/* Placing relocatable objects (ELF ET_REL): the kernel side of the loader.
+ *
+ * The engine (loader/elfobj.c, loader/reloc_i386.c) parses and relocates;
+ * this file decides the placement.  Each region of the object gets
+ * physically contiguous pages, written through the kernel's direct map.  In
+ * the kernel they run where they are written; in a user domain the same
+ * pages are mapped at a free user address, text and rodata read-only.
+ * Imports are bound to the environment of the placement: the kernel's
+ * export table (then kernel-placed objects), or the objects already loaded
+ * in the domain, the runtime first. */
+#include <stdio.h>
+#include <string.h>
+#include <kea/elfobj.h>
+#include <kea/memlayout.h>
+#include "kernel.h"
+#include "kexport.h"
+#include "proc.h"
+#include "load.h"
+
+static struct kobj *objects;            /* every loaded object, newest first */
+
+struct kobj *kobj_list(void) { return objects; }
+
+static void *eng_alloc(void *ctx, size_t n) { (void)ctx; return kmalloc(n); }
+static void eng_free(void *ctx, void *p) { (void)ctx; kfree(p); }
+
+static int resolve_in_domain(struct domain *d, const char *name, uint32_t *addr)
+{
+    for (struct kobj *o = objects; o; o = o->next)
+        if (o->dom == d && o->loaded && elfobj_lookup(&o->eo, name, addr) == 0)
+            return 0;
+    return -1;
+}
+
+static int eng_resolve(void *ctx, const char *name, uint32_t *addr)
+{
+    struct domain *d = ctx;
+    if (d->is_kernel && kexport_lookup(name, addr) == 0)
+        return 0;
+    return resolve_in_domain(d, name, addr);
+}
+
+static void free_regions(struct kobj *o)
+{
+    for (int r = 0; r < EO_NREGIONS; r++) {
+        uint32_t n = o->eo.region[r].size / PGSIZE;
+        for (uint32_t i = 0; o->kva[r] && i < n; i++)
+            page_free(o->kva[r] + i * PGSIZE);
+        o->kva[r] = 0;
+    }
+}
+
+/* Choose run addresses and allocate the pages of every region. */
+static int place(struct kobj *o, struct domain *d)
+{
+    for (int r = 0; r < EO_NREGIONS; r++) {
+        struct elfobj_region *reg = &o->eo.region[r];
+        if (!reg->size) continue;
+        o->kva[r] = pages_alloc(reg->size / PGSIZE);
+        if (!o->kva[r]) return -KEA_ENOMEM;
+        reg->write = o->kva[r];
+        if (d->is_kernel) {
+            if ((uint32_t)o->kva[r] & (reg->align - 1)) return -KEA_ENOMEM;
+            reg->run = (uint32_t)o->kva[r];
+        } else {
+            uint32_t va = (d->image_top + reg->align - 1) & ~(reg->align - 1);
+            if (va + reg->size > USER_HEAP_BASE || va < d->image_top) return -KEA_ENOMEM;
+            reg->run = va;
+            d->image_top = va + reg->size;
+        }
+    }
+    return 0;
+}
+
+/* Map a user placement's regions: text and rodata read-only. */
+static int map_user(struct kobj *o, struct domain *d)
+{
+    for (int r = 0; r < EO_NREGIONS; r++) {
+        struct elfobj_region *reg = &o->eo.region[r];
+        int writable = r != EO_TEXT && r != EO_RODATA;
+        for (uint32_t i = 0; i < reg->size / PGSIZE; i++) {
+            page_incref(o->kva[r] + i * PGSIZE);      /* the mapping's own reference */
+            int e = domain_insert(d, reg->run + i * PGSIZE, o->kva[r] + i * PGSIZE, writable);
+            if (e < 0) {
+                page_free(o->kva[r] + i * PGSIZE);
+                return e;
+            }
+        }
+    }
+    return 0;
+}
+
+static int run_ctors(struct kobj *o)
+{
+    uint32_t n;
+    const uint32_t *ctor = elfobj_ctors(&o->eo, &n);
+    for (uint32_t i = 0; i < n; i++) {
+        if (o->dom->is_kernel) {
+            ((void (*)(void))ctor[i])();
+        } else {
+            int r = domain_call(o->dom, ctor[i], 0);
+            if (r == -KEA_ECALLEEFAULT) return r;
+        }
+    }
+    return 0;
+}
+
+struct kobj *kobj_load(struct domain *d, const char *name, const void *image, size_t len,
+                       char *err, size_t errlen)
+{
+    struct kobj *o = kzalloc(sizeof *o);
+    if (!o) {
+        snprintf(err, errlen, "%s: out of memory", name);
+        return 0;
+    }
+    strlcpy(o->name, name, sizeof o->name);
+    o->dom = d;
+    struct elfobj_env env = { eng_alloc, eng_free, eng_resolve, d };
+    struct elfobj_error e;
+    int r = elfobj_parse(&o->eo, image, len, o->name, &env, &e);
+    if (r < 0) {
+        snprintf(err, errlen, "%s", e.msg);
+        kfree(o);
+        return 0;
+    }
+    r = place(o, d);
+    if (r == 0 && elfobj_relocate(&o->eo, &e) < 0) {
+        snprintf(err, errlen, "%s", e.msg);
+        r = -KEA_EBADOBJ;
+    } else if (r < 0) {
+        snprintf(err, errlen, "%s: %s", name, kea_strerror(r));
+    }
+    if (r == 0 && !d->is_kernel && (r = map_user(o, d)) < 0)
+        snprintf(err, errlen, "%s: mapping into %s: %s", name, d->name, kea_strerror(r));
+    if (r < 0) {
+        if (!d->is_kernel) unmap_user(o, d);
+        free_regions(o);
+        elfobj_release(&o->eo);
+        kfree(o);
+        return 0;
+    }
+    o->loaded = 1;
+    o->next = objects;
+    objects = o;
+    kobj_loaded_hook(o);
+    if (run_ctors(o) < 0) {
+        snprintf(err, errlen, "%s: a constructor faulted", name);
+        kobj_unload(o);
+        return 0;
+    }
+    return o;
+}
+
+void unmap_user(struct kobj *o, struct domain *d)
+{
+    for (int r = 0; r < EO_NREGIONS; r++)
+        if (o->eo.region[r].size && o->eo.region[r].run)
+            domain_unmap(d, o->eo.region[r].run, o->eo.region[r].size / PGSIZE);
+}
+
+/* Run destructors, unmap and free everything of o. */
+void kobj_unload(struct kobj *o)
+{
+    uint32_t n;
+    const uint32_t *dtor = elfobj_dtors(&o->eo, &n);
+    for (uint32_t i = 0; i < n && o->dom->alive; i++) {
+        if (o->dom->is_kernel) ((void (*)(void))dtor[i])();
+        else domain_call(o->dom, dtor[i], 0);
+    }
+    for (struct kobj **pp = &objects; *pp; pp = &(*pp)->next)
+        if (*pp == o) {
+            *pp = o->next;
+            break;
+        }
+    if (!o->dom->is_kernel && o->dom->alive)
+        unmap_user(o, o->dom);
+    free_regions(o);
+    elfobj_release(&o->eo);
+    kfree(o);
+}
+
+/* Forget the objects of a dying domain (its pages go with its page tables). */
+void kobj_forget_domain(struct domain *d)
+{
+    for (struct kobj **pp = &objects; *pp; ) {
+        struct kobj *o = *pp;
+        if (o->dom != d) { pp = &o->next; continue; }
+        *pp = o->next;
+        free_regions(o);
+        elfobj_release(&o->eo);
+        kfree(o);
+    }
+}
+
+int kobj_lookup(struct kobj *o, const char *name, uint32_t *addr)
+{
+    return elfobj_lookup(&o->eo, name, addr);
+}
+
+/* A hook for debuggers: scripts/gdb breaks here to add the new object's
+ * symbols (kobj_list() has every object with its section addresses). */
+__attribute__((noinline)) void kobj_loaded_hook(struct kobj *o)
+{
+    __asm__ volatile("" : : "r"(o) : "memory");
+}

@@ -1,0 +1,191 @@
+/* Domains, threads, activations and portals: the Kea abstractions.
+ *
+ * A domain is an address space and the owner of resources.  A thread is the
+ * schedulable entity: its identity, scheduling state and root domain (where
+ * it started) are separate from its execution state, a stack of activations,
+ * one per domain it is currently executing in.  Only the top activation runs.
+ * A portal is a system-wide entry point into one domain; each domain reaches
+ * portals through its own table of local ids. */
+#ifndef KEA_PROC_H
+#define KEA_PROC_H
+#include <stdint.h>
+#include <kea/idc.h>
+#include <kea/memlayout.h>
+#include "i386/arch.h"
+
+#define MAX_DOMAINS     64
+#define MAX_THREADS     128
+#define MAX_DEPTH       32          /* activations per thread */
+#define KSTACK_SIZE     16384
+#define DOMAIN_NAME     24
+
+/* Domain rights (held by the shell; the kernel domain has all). */
+#define RIGHT_REMAP_OTHERS 0x1      /* remap another domain's table */
+#define RIGHT_REMAP_GLOBAL 0x2      /* system-wide and domain-rooted remaps */
+#define RIGHT_DOMAINS      0x4      /* create/destroy domains, map into others */
+#define RIGHT_IO           0x8      /* attach interrupts, get I/O ports */
+#define RIGHT_ALL          0xf
+
+/* A cached activation area in a user domain: a stack and the two IDC
+ * buffers, with the kernel addresses of the buffer pages. */
+struct actslot {
+    struct actslot *next;           /* domain's free list */
+    struct actslot *all_next;       /* every slot of the domain */
+    uint32_t base;                  /* user address of the slot */
+    uint8_t *in_kva, *out_kva;      /* kernel view of the in and out pages */
+};
+#define SLOT_STACK_TOP(s) ((s)->base + 0x1000u + ACT_STACK_SIZE)
+#define SLOT_IN(s)        SLOT_STACK_TOP(s)
+#define SLOT_OUT(s)       (SLOT_STACK_TOP(s) + 0x1000u)
+
+struct rooted_map;                   /* portal.c: domain-rooted remaps of one root */
+
+struct portal_slot {
+    struct portal *cur;             /* what this local id reaches */
+    struct portal *orig;            /* before a per-domain remap, else NULL */
+};
+
+struct domain {
+    int id;
+    char name[DOMAIN_NAME];
+    int alive;
+    int is_kernel;
+    uint32_t *pgdir;                /* kernel virtual address */
+    uint32_t cr3;                   /* its physical address */
+    uint32_t rights;
+    uint32_t upcall_entry;          /* the runtime's callee entry (user domains) */
+    uint32_t thread_entry;          /* the runtime's thread start */
+    struct portal_slot ptab[IDC_MAX_PORTALS];
+    struct rooted_map *rooted;      /* remaps for threads rooted here, or NULL */
+    struct actslot *free_slots;     /* cached activation areas */
+    uint32_t nslots;                /* slots ever created */
+    struct actslot *slots;          /* all slots (array of ACT_MAX_SLOTS lazily) */
+    int active;                     /* activations currently inside */
+    int nthreads;                   /* threads rooted here */
+    uint32_t heap_top;              /* next unmapped heap address */
+    uint32_t image_top;             /* next free address for loaded objects */
+    struct { int used, value; } sem[16];   /* semaphores (thread service) */
+    uint8_t *iomap;                 /* I/O permission bitmap, if granted ports */
+    uint32_t pages;                 /* user pages mapped */
+    uint32_t calls_in;              /* IDCs served */
+};
+
+struct activation {
+    struct domain *dom;
+    struct portal *portal;          /* invoked to create it; NULL for the base */
+    struct actslot *slot;           /* user domains: stack and buffers */
+    uint32_t ret_eip, ret_esp;      /* user caller: where to resume */
+    uint32_t out_uptr, out_cap;     /* user caller: its out-buffer */
+    struct idc_args *kargs;         /* kernel caller: its arguments, else NULL */
+    uint32_t kctx[6];               /* kernel caller: saved context (kctx_save) */
+    uint32_t saved_kstack;          /* kernel caller: kstack top before the upcall */
+    struct domain *saved_dom;       /* kernel caller: address space to restore */
+    int status;
+};
+
+enum thread_state { T_UNUSED, T_RUNNABLE, T_RUNNING, T_SLEEPING, T_ZOMBIE };
+
+struct thread {
+    int id;
+    char name[16];
+    enum thread_state state;
+    struct domain *root;            /* the domain the thread started in */
+    void *chan;                     /* what it sleeps on */
+    uint8_t *kstack;                /* KSTACK_SIZE bytes */
+    uint32_t kstack_top;            /* where traps from user mode land now */
+    uint32_t kesp;                  /* saved kernel esp while switched out */
+    struct domain *space;           /* whose address space it runs in now */
+    int depth;                      /* index of the top activation */
+    struct activation act[MAX_DEPTH];
+    uint8_t *kbuf[MAX_DEPTH];       /* per-depth kernel copies of user in/out buffers */
+    uint64_t wake_tick;             /* sleeping until (0 = not a timed sleep) */
+    int exit_status;
+    uint32_t switches;
+};
+
+struct portal {
+    int id;                         /* system-wide portal id */
+    char name[32];                  /* "service.interface" */
+    struct domain *dom;             /* implementing domain; NULL once dead */
+    idc_handler_t handler;          /* entry, in dom's address space */
+    void *arg;
+    uint32_t iface_id;
+    uint32_t in_max, out_max;       /* argument descriptor: buffer limits */
+    struct portal *global;          /* system-wide remap target, or NULL */
+    int refs;                       /* table entries + creator */
+    uint32_t calls;
+};
+
+extern struct thread *cur;          /* the running thread */
+extern struct domain *kernel_domain;
+
+/* domain.c */
+void domains_init(void);
+struct domain *domain_create(const char *name, uint32_t rights);
+int  domain_destroy(struct domain *d);
+struct domain *domain_by_id(int id);
+struct domain *domain_by_name(const char *name);
+int  domain_map(struct domain *d, uint32_t va, uint32_t npages, int writable, uint8_t **kva_out);
+int  domain_unmap(struct domain *d, uint32_t va, uint32_t npages);
+int  domain_insert(struct domain *d, uint32_t va, void *page, int writable);
+int  domain_call(struct domain *d, uint32_t fn, uint32_t arg);  /* run fn(arg) there */
+int  portal_call(struct portal *p, uint32_t proc, struct idc_args *a); /* no table lookup */
+int  domain_share(struct domain *from, uint32_t va, uint32_t npages, struct domain *to, uint32_t to_va, int writable);
+int  domain_copy(struct domain *from, uint32_t va, uint32_t npages, struct domain *to, uint32_t to_va);
+void *domain_kva(struct domain *d, uint32_t va);  /* kernel view of a mapped user page byte */
+struct actslot *slot_get(struct domain *d);
+void slot_put(struct domain *d, struct actslot *s);
+int  domain_count(void);
+struct domain *domain_at(int i);
+
+/* thread.c / sched.c */
+void threads_init(void);
+struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *arg);
+struct thread *thread_create_user(struct domain *d, const char *name, uint32_t entry, uint32_t arg);
+void thread_exit(int status) __attribute__((noreturn));
+struct thread *thread_by_id(int id);
+struct thread *thread_at(int i);
+void sched_yield(void);
+void sched(void);
+void thread_reap(struct thread *t);
+extern int need_resched;
+extern int idc_have_sysenter;
+void scheduler(void) __attribute__((noreturn));
+void sleep_ticks(uint32_t ticks);
+void set_kstack(uint32_t top);      /* TSS esp0 and SYSENTER_ESP */
+void kill_domain_threads(struct domain *d);
+
+/* portal.c */
+struct portal *portal_create(struct domain *d, const char *name, idc_handler_t h, void *arg,
+                             uint32_t iface_id, uint32_t in_max, uint32_t out_max);
+int  portal_grant(struct domain *to, struct portal *p);          /* returns the local id */
+void portal_kill_domain(struct domain *d);
+void portal_revoke(struct portal *p);
+void portal_release_table(struct domain *d);
+struct portal *portal_by_id(int id);
+struct portal *portal_by_name(const char *name);
+struct portal *portal_at(int i);
+int  portal_count(void);
+int  remap_local(struct domain *actor, struct domain *d, int local, struct portal *to);
+int  unremap_local(struct domain *actor, struct domain *d, int local);
+int  remap_global(struct domain *actor, struct portal *p, struct portal *to);
+int  unremap_global(struct domain *actor, struct portal *p);
+int  remap_rooted(struct domain *actor, struct domain *root, struct portal *p, struct portal *to);
+int  unremap_rooted(struct domain *actor, struct domain *root, struct portal *p);
+struct portal *rooted_lookup(const struct rooted_map *m, const struct portal *p);
+int  rooted_count(const struct domain *root);
+
+/* idc.c */
+void idc_init(void);
+void idc_syscall(struct trapframe *tf);
+void basesvc_init(void);
+void basesvc_thread_exited(int tid, int status);
+int  kctx_save(uint32_t *ctx) __attribute__((returns_twice));  /* setjmp-like: 0, then 1 on resume */
+void kctx_resume(uint32_t *ctx) __attribute__((noreturn));
+void enter_user(struct trapframe *tf) __attribute__((noreturn));
+
+/* uaccess.S: copies with fault recovery; 0 or -KEA_EFAULT. */
+int copy_from_user(void *dst, uint32_t usrc, uint32_t n);
+int copy_to_user(uint32_t udst, const void *src, uint32_t n);
+int fixup_fault(struct trapframe *tf);         /* trap.c: a fault in a copy? */
+#endif

@@ -1,0 +1,103 @@
+/* Setting up a user domain: its %gs block, the base-service portals, the
+ * runtime, then the program or service objects. */
+#include <stdio.h>
+#include <string.h>
+#include <kea/tls.h>
+#include <kea/memlayout.h>
+#include "i386/x86.h"
+#include "kernel.h"
+#include "proc.h"
+#include "load.h"
+#include "udomain.h"
+
+#define RUNTIME_MODULE "rt.o"
+
+static struct portal *base_portals[BASE_NPORTALS];
+
+void udomain_set_base_portals(struct portal **p)
+{
+    memcpy(base_portals, p, sizeof base_portals);
+    for (int i = 0; i < BASE_NPORTALS; i++)
+        portal_grant(kernel_domain, base_portals[i]);
+}
+
+static int setup_tls(struct domain *d)
+{
+    uint8_t *kva;
+    int r = domain_map(d, USER_TLS_BASE, 1, 0, &kva);
+    if (r < 0) return r;
+    *(uint32_t *)(kva + TLS_SELF) = USER_TLS_BASE;
+    *(uint32_t *)(kva + TLS_CANARY) = (uint32_t)rdtsc() * 2654435761u ^ (uint32_t)d->id;
+    kva[TLS_SYSENTER] = (uint8_t)idc_have_sysenter;
+    *(uint32_t *)(kva + TLS_DOMAIN) = (uint32_t)d->id;
+    return 0;
+}
+
+static struct kobj *load_module(struct domain *d, const char *module, char *err, size_t errlen)
+{
+    const struct bmod *m = bmodfs_find(module);
+    if (!m) {
+        snprintf(err, errlen, "no boot module named '%s'", module);
+        return 0;
+    }
+    return kobj_load(d, m->name, m->data, m->size, err, errlen);
+}
+
+/* A new user domain with TLS, base portals and the runtime loaded. */
+struct domain *udomain_create(const char *name, uint32_t rights, char *err, size_t errlen)
+{
+    struct domain *d = domain_create(name, rights);
+    if (!d) {
+        snprintf(err, errlen, domain_by_name(name) ? "a domain named '%s' exists" :
+                 "cannot create domain '%s' (out of domains or memory)", name);
+        return 0;
+    }
+    int r = setup_tls(d);
+    for (int i = 0; r == 0 && i < BASE_NPORTALS; i++)
+        if (portal_grant(d, base_portals[i]) != i) r = -KEA_ENOMEM;
+    struct kobj *rt = r == 0 ? load_module(d, RUNTIME_MODULE, err, errlen) : 0;
+    if (rt && (kobj_lookup(rt, "__kea_upcall", &d->upcall_entry) < 0 ||
+               kobj_lookup(rt, "__kea_thread_start", &d->thread_entry) < 0)) {
+        snprintf(err, errlen, "%s lacks __kea_upcall/__kea_thread_start", RUNTIME_MODULE);
+        rt = 0;
+    }
+    if (r < 0) snprintf(err, errlen, "setting up domain '%s': %s", name, kea_strerror(r));
+    if (!rt) {
+        domain_destroy(d);
+        return 0;
+    }
+    return d;
+}
+
+/* Domain named after the module ("app.o" -> "app", "app2" if taken). */
+static void domain_name_for(const char *module, char *name, size_t n)
+{
+    char base[DOMAIN_NAME];
+    strlcpy(base, module, sizeof base);
+    char *dot = strrchr(base, '.');
+    if (dot) *dot = 0;
+    strlcpy(name, base, n);
+    for (int i = 2; domain_by_name(name); i++)
+        snprintf(name, n, "%.*s%d", (int)(n - 4), base, i);
+}
+
+/* Load module into a new domain and start its main(arg) in a thread. */
+struct domain *udomain_spawn(const char *module, uint32_t rights, uint32_t arg, char *err, size_t errlen)
+{
+    char name[DOMAIN_NAME];
+    domain_name_for(module, name, sizeof name);
+    struct domain *d = udomain_create(name, rights, err, errlen);
+    if (!d) return 0;
+    struct kobj *o = load_module(d, module, err, errlen);
+    uint32_t entry;
+    if (o && kobj_lookup(o, "main", &entry) < 0) {
+        snprintf(err, errlen, "%s has no main()", module);
+        o = 0;
+    }
+    if (!o || !thread_create_user(d, name, entry, arg)) {
+        if (o) snprintf(err, errlen, "cannot create a thread in %s", name);
+        domain_destroy(d);
+        return 0;
+    }
+    return d;
+}
