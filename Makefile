@@ -13,6 +13,9 @@
 # Each area contributes a fragment (*.mk) that appends to the variables below;
 # fragments never redefine them.
 
+MAKEFLAGS  += --no-builtin-rules
+.SUFFIXES:
+
 BUILD      := build
 GCCINC     := $(shell gcc -m32 -print-file-name=include)
 LIBGCC     := $(shell gcc -m32 -print-libgcc-file-name)

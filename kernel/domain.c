@@ -13,6 +13,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "load.h"
+#include "irqsvc.h"
 
 static struct domain *domains[MAX_DOMAINS];
 static struct domain kdomain;
@@ -211,13 +212,14 @@ struct actslot *slot_get(struct domain *d)
     if (d->nslots == ACT_MAX_SLOTS || !(s = kzalloc(sizeof *s)))
         return 0;
     s->base = ACT_SLOTS_BASE + d->nslots * ACT_SLOT_SIZE;
-    uint8_t *kva[2];
-    if (domain_map(d, s->base + PGSIZE, ACT_STACK_SIZE / PGSIZE, 1, 0) < 0 ||
+    uint8_t *kva[2], *stack[ACT_STACK_SIZE / PGSIZE];
+    if (domain_map(d, s->base + PGSIZE, ACT_STACK_SIZE / PGSIZE, 1, stack) < 0 ||
         domain_map(d, SLOT_IN(s), 2, 1, kva) < 0) {
         domain_unmap(d, s->base + PGSIZE, ACT_STACK_SIZE / PGSIZE);
         kfree(s);
         return 0;
     }
+    s->entry_kva = (uint32_t *)(stack[ACT_STACK_SIZE / PGSIZE - 1] + PGSIZE) - 2;
     s->in_kva = kva[0];
     s->out_kva = kva[1];
     s->all_next = d->slots;
@@ -232,18 +234,27 @@ void slot_put(struct domain *d, struct actslot *s)
     d->free_slots = s;
 }
 
+/* Can d's own thread t be killed with it?  Yes at its base activation, or
+ * asleep inside kernel services (a semaphore, the console); not while it is
+ * out calling another user domain, whose activation would lose its caller. */
+static int killable(struct thread *t)
+{
+    if (t == cur) return 0;
+    for (int k = 1; k <= t->depth; k++)
+        if (!t->act[k].dom->is_kernel) return 0;
+    return t->depth == 0 || t->state == T_SLEEPING;
+}
+
 /* Destroy d and everything it owns.  Refused while a thread from elsewhere
- * executes inside it, or one of its own threads is out calling another
- * domain; its idle threads are killed. */
+ * executes inside it or one of its own threads cannot be killed. */
 int domain_destroy(struct domain *d)
 {
     if (!d || d->is_kernel || !d->alive) return -KEA_EINVAL;
-    if (cur && (cur->root == d || cur->act[cur->depth].dom == d)) return -KEA_EBUSY;
     for (int i = 0; i < MAX_THREADS; i++) {
         struct thread *t = thread_at(i);
         if (!t || t->state == T_ZOMBIE) continue;
         if (t->root == d) {
-            if (t->depth > 0) return -KEA_EBUSY;          /* out calling someone */
+            if (!killable(t)) return -KEA_EBUSY;
             continue;
         }
         for (int k = 0; k <= t->depth; k++)
@@ -251,6 +262,8 @@ int domain_destroy(struct domain *d)
     }
     kill_domain_threads(d);
     kobj_forget_domain(d);
+    irqsvc_forget_domain(d);
+    ioports_forget_domain(d);
     portal_kill_domain(d);
     portal_release_table(d);
     for (struct actslot *s = d->slots, *n; s; s = n) {

@@ -158,10 +158,10 @@ void idc_syscall(struct trapframe *tf)
     switch_space(t, to);
     tf->ebp = IDC_PP_PROC(tf->eax) | (uint32_t)from->id << 16;
     tf->eax = (uint32_t)p->handler;
-    tf->ecx = (uint32_t)p->arg;
-    tf->edx = b.in_len | b.out_cap << 16;
+    s->entry_kva[0] = (uint32_t)p->arg;
+    s->entry_kva[1] = b.in_len | b.out_cap << 16;
     tf->eip = to->upcall_entry;
-    tf->esp = SLOT_STACK_TOP(s);
+    tf->esp = SLOT_STACK_TOP(s) - 8;
     return;
 fail:
     tf->eax = (uint32_t)-err;
@@ -239,13 +239,13 @@ static int upcall(struct thread *t, struct portal *p, uint32_t pp, struct idc_ar
     tf->gs = UTLS_SEL;
     tf->eflags = EFLAGS_IF;
     tf->eip = to->upcall_entry;
-    tf->esp = SLOT_STACK_TOP(s);
+    tf->esp = SLOT_STACK_TOP(s) - 8;
+    s->entry_kva[0] = (uint32_t)p->arg;
+    s->entry_kva[1] = args->in_len | a->out_cap << 16;
     tf->eax = (uint32_t)p->handler;
-    tf->ecx = (uint32_t)p->arg;
     tf->ebx = args->w[0];
     tf->esi = args->w[1];
     tf->edi = args->w[2];
-    tf->edx = args->in_len | a->out_cap << 16;
     tf->ebp = IDC_PP_PROC(pp) | (uint32_t)from->id << 16;
     t->kstack_top = top;
     set_kstack(top);

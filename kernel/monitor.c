@@ -12,6 +12,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "udomain.h"
+#include "load.h"
 
 #define MAXARGS 8
 #define LINE 256
@@ -140,7 +141,8 @@ static int cmd_spawn(int argc, char **argv)
 {
     char err[160];
     uint32_t rights = argc > 2 ? (uint32_t)strtoul(argv[2], 0, 0) : 0;
-    struct domain *d = udomain_spawn(argv[1], rights, 0, err, sizeof err);
+    uint32_t arg = argc > 3 ? (uint32_t)strtoul(argv[3], 0, 0) : 0;
+    struct domain *d = udomain_spawn(argv[1], rights & RIGHT_ALL, arg, err, sizeof err);
     if (!d) {
         printf("spawn: %s\n", err);
         return -1;
@@ -198,6 +200,20 @@ static int cmd_sleep(int argc, char **argv)
     return 0;
 }
 
+/* Loaded objects and where their regions are (also what GDB reads). */
+static int cmd_objects(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    printf("  %-16s %-12s %-8s %-8s %-8s %-8s %-8s\n", "object", "domain", "text", "rodata", "data", "bss", "got");
+    for (struct kobj *o = kobj_list(); o; o = o->next) {
+        printf("  %-16s %-12s", o->name, o->dom->name);
+        for (int r = 0; r < EO_NREGIONS; r++)
+            printf(" %08x", o->eo.region[r].size ? o->eo.region[r].run : 0);
+        printf("\n");
+    }
+    return 0;
+}
+
 static int cmd_shutdown(int argc, char **argv)
 {
     (void)argc; (void)argv;
@@ -213,11 +229,12 @@ static const struct command commands[] = {
     { "uptime",   "",            "time since boot",                           cmd_uptime },
     { "rawkeys",  "N",           "read N bytes in raw mode, show them in hex", cmd_rawkeys },
     { "fault",    "KIND",        "provoke a fault: pf pfw de ud gp bp panic assert", cmd_fault },
-    { "spawn",    "MODULE [RIGHTS]", "run a program object in a new domain",     cmd_spawn },
+    { "spawn",    "MODULE [RIGHTS [ARG]]", "run MODULE's main(ARG) in a new domain", cmd_spawn },
     { "domains",  "",            "list domains",                              cmd_domains },
     { "threads",  "",            "list threads",                              cmd_threads },
     { "destroy",  "DOMAIN",      "destroy a domain and all it owns",          cmd_destroy },
     { "sleep",    "MS",          "wait MS milliseconds",                      cmd_sleep },
+    { "objects",  "",            "loaded objects and their regions",          cmd_objects },
     { "shutdown", "",            "power off",                                 cmd_shutdown },
     { 0, 0, 0, 0 },
 };

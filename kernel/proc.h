@@ -33,6 +33,7 @@ struct actslot {
     struct actslot *all_next;       /* every slot of the domain */
     uint32_t base;                  /* user address of the slot */
     uint8_t *in_kva, *out_kva;      /* kernel view of the in and out pages */
+    uint32_t *entry_kva;            /* kernel view of the two words at the stack top */
 };
 #define SLOT_STACK_TOP(s) ((s)->base + 0x1000u + ACT_STACK_SIZE)
 #define SLOT_IN(s)        SLOT_STACK_TOP(s)

@@ -47,9 +47,13 @@
 
 /*
  * Provided by the placement.  alloc/free serve only the engine's own
- * tables (never the regions); alloc returns NULL on failure and is never
- * asked for 0 bytes.  resolve looks up an imported symbol and returns 0
- * with *addr set if it exists; it may be NULL (nothing resolves).
+ * tables (never the regions): a few blocks at parse time (per-section and
+ * per-symbol state, constructor lists), all returned by elfobj_release;
+ * relocate and the queries allocate nothing.  alloc returns NULL on
+ * failure and is never asked for 0 bytes.  resolve looks up an imported
+ * symbol and returns 0 with *addr set if it exists; it may be NULL
+ * (nothing resolves).  parse copies the struct, but ctx must stay valid
+ * until elfobj_release.
  */
 struct elfobj_env {
     void *(*alloc)(void *ctx, size_t n);

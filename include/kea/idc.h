@@ -20,10 +20,11 @@
  * Register convention of the trap (user level; generated stubs never see it):
  *   call:    eax = pp, ebx/esi/edi = w[0..2], ebp = &args->in (struct idc_bufs)
  *            or 0 when no buffer is passed, ecx = user esp, edx = return eip
- *   callee:  entered at the runtime's upcall entry with esp = top of a fresh
- *            activation stack (the in-buffer starts at esp, the out-buffer
- *            4 KiB above), eax = handler, ecx = handler argument,
- *            ebx/esi/edi = w[0..2], edx = in_len | out_cap << 16,
+ *   callee:  entered at the runtime's upcall entry on a fresh activation
+ *            stack holding two words, [esp] = handler argument and
+ *            [esp+4] = in_len | out_cap << 16 (sysexit takes ecx and edx for
+ *            itself); the in-buffer starts at esp+8, the out-buffer 4 KiB
+ *            above it; eax = handler, ebx/esi/edi = w[0..2],
  *            ebp = proc | caller << 16
  *   return:  eax = IDC_RETURN, ecx = status, ebx/esi/edi = w[0..2] results,
  *            edx = out_len

@@ -55,6 +55,8 @@ portal_invoke:
         .globl __kea_upcall
         .type __kea_upcall, @function
 __kea_upcall:
+        popl    %ecx                    /* handler argument */
+        popl    %edx                    /* in_len | out_cap << 16 */
         subl    $40, %esp
         movl    %ebx, 4(%esp)           /* w[0..2] */
         movl    %esi, 8(%esp)

@@ -1,11 +1,28 @@
 # Test programs and services loaded as boot modules by the QEMU tests.
-# Each .c is one relocatable object, compiled the way services are.
-APP_SRCS := $(wildcard tests/apps/*.c)
-APP_OBJS := $(patsubst tests/apps/%.c,$(BUILD)/apps/%.o,$(APP_SRCS))
+# Each is one relocatable object, compiled the way services are; echosrv.c
+# and probe.c are built once per service name.
+APP_GEN  := $(addprefix $(BUILD)/gen/,echo_client.o echo_server.o probe_client.o probe_server.o)
+APP_PLAIN := $(filter-out tests/apps/echosrv.c tests/apps/probe.c,$(wildcard tests/apps/*.c))
+APP_OBJS := $(patsubst tests/apps/%.c,$(BUILD)/apps/%.o,$(APP_PLAIN)) \
+            $(BUILD)/apps/srv_f.o $(BUILD)/apps/srv_g.o $(BUILD)/apps/srv_h.o \
+            $(BUILD)/apps/probe_a.o $(BUILD)/apps/probe_b.o
+APP_CFLAGS = $(TARGET_CFLAGS) -I$(BUILD)/gen -MMD -MP
 
-$(BUILD)/apps/%.o: tests/apps/%.c $(BASE_CLIENT)
+$(BUILD)/apps/%.part.o: tests/apps/%.c $(BASE_CLIENT) $(APP_GEN)
 	@mkdir -p $(dir $@)
-	$(TARGET_CC) $(TARGET_CFLAGS) -I$(BUILD)/gen -MMD -MP -c $< -o $@
+	$(TARGET_CC) $(APP_CFLAGS) -c $< -o $@
+
+$(BUILD)/apps/srv_%.part.o: tests/apps/echosrv.c $(BASE_CLIENT) $(APP_GEN)
+	@mkdir -p $(dir $@)
+	$(TARGET_CC) $(APP_CFLAGS) -DSVC='"$*"' -c $< -o $@
+
+$(BUILD)/apps/probe_%.part.o: tests/apps/probe.c $(BASE_CLIENT) $(APP_GEN)
+	@mkdir -p $(dir $@)
+	$(TARGET_CC) $(APP_CFLAGS) -DSVC='"$*"' -c $< -o $@
+
+# One object per program: its code plus the stubs it uses (ld -r).
+$(BUILD)/apps/%.o: $(BUILD)/apps/%.part.o $(APP_GEN)
+	$(TARGET_LD) -r -o $@ $< $(APP_GEN)
 
 MODULES += $(APP_OBJS)
--include $(APP_OBJS:.o=.d)
+-include $(wildcard $(BUILD)/apps/*.d)

@@ -6,6 +6,7 @@
  * libc string functions.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 struct record {
@@ -39,4 +40,17 @@ int record_fill(struct record *r, const char *name, uint64_t total)
     r->total = total;
     r->delta = (int64_t)total / 3;
     return (int)strlen(r->name);
+}
+
+/* Formatting into a local buffer: with _FORTIFY_SOURCE the size-checked
+ * variants (__snprintf_chk) are imported instead. */
+int record_format(char *out, size_t outlen, const struct record *r)
+{
+    char line[64];
+    int n = snprintf(line, sizeof line, "%s=%llu", r->name, (unsigned long long)r->total);
+
+    if (n < 0)
+        return n;
+    memcpy(out, line, (size_t)n < outlen ? (size_t)n : outlen);
+    return n;
 }

@@ -43,6 +43,13 @@ near_target:
         ret
         .size   near_target, .-near_target
 
+        /* A PC-relative reference within one section is resolved by the
+         * assembler; these go between two adjacent small sections. */
+        .section .text.tiny, "ax", @progbits
+        .globl  near_target2
+near_target2:
+        ret
+
         .section .text.pcrel, "ax", @progbits
         .globl  pcrel_table
 pcrel_table:
@@ -50,9 +57,7 @@ pcrel_table:
         .word   near_target - . + 2             /* R_386_PC16, addend */
         .byte   near_target2 - .                /* R_386_PC8 */
         .byte   near_target2 - . - 3            /* R_386_PC8, addend */
-        .globl  near_target2
-near_target2:
-        ret
+        .byte   near_target2 - . + 100          /* R_386_PC8, addend */
 
         .section .rodata, "a", @progbits
         .globl  rodata_word

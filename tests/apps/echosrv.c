@@ -1,0 +1,59 @@
+/* An echo service, built once per name (-DSVC="f", "g", "h"): registers
+ * SVC.echo and serves it until its domain is destroyed. */
+#include <stdio.h>
+#include <string.h>
+#include "echo_server.h"
+#include "echo_client.h"
+#include "portal_client.h"
+#include "thread_client.h"
+
+extern const kea_binding_t kea_base_portal, kea_base_thread;
+uint32_t kea_domain_id(void);
+
+static kea_binding_t self_binding;
+
+static int ping(void *self, uint32_t x, uint32_t *y) { (void)self; *y = x + 1; return 0; }
+static int who(void *self, uint32_t *dom) { (void)self; *dom = kea_domain_id(); return 0; }
+
+static int copy(void *self, const void *data, size_t len, void *back, size_t cap, size_t *back_len)
+{
+    (void)self;
+    if (len > cap) return -KEA_E2BIG;
+    memcpy(back, data, len);
+    *back_len = len;
+    return 0;
+}
+
+static int recurse(void *self, uint32_t n, uint32_t *depth)
+{
+    (void)self;
+    if (n == 0) { *depth = 1; return 0; }
+    uint32_t d = 0;
+    int r = echo_recurse(&self_binding, n - 1, &d);
+    if (r < 0) return r;
+    *depth = d + 1;
+    return 0;
+}
+
+static int crash(void *self) { (void)self; return *(volatile int *)0; }
+
+static const struct echo_ops ops = { ping, who, copy, recurse, crash };
+static struct echo_server server = { &ops, 0 };
+
+int main(void)
+{
+    uint32_t sys, local;
+    int r = portal_create(&kea_base_portal, (uint32_t)echo_dispatch, (uint32_t)&server,
+                          ECHO_IFACE_ID, SVC ".echo", &sys, &local);
+    if (r < 0) {
+        printf("%s: cannot create its portal: %s\n", SVC, kea_strerror(r));
+        return r;
+    }
+    self_binding.portal = local;
+    self_binding.iface_id = ECHO_IFACE_ID;
+    printf("%s.echo ready\n", SVC);
+    kea_handle_t sem;                     /* serve forever: sleep on a semaphore nobody ups */
+    thread_sem_create(&kea_base_thread, 0, &sem);
+    thread_sem_down(&kea_base_thread, sem);
+    return 0;
+}

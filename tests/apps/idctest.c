@@ -1,0 +1,285 @@
+/* The IDC and remapping tests, run in a user domain with every right.
+ * main(group) runs one group of checks and prints "PASS: idc/NAME" or
+ * "FAIL: idc/NAME: why" for each, then "idctest: done". */
+#include <stdio.h>
+#include <string.h>
+#include <kea/memlayout.h>
+#include "echo_client.h"
+#include "probe_client.h"
+#include "domain_client.h"
+#include "portal_client.h"
+#include "thread_client.h"
+#include "memory_client.h"
+
+extern const kea_binding_t kea_base_portal, kea_base_thread, kea_base_domain, kea_base_memory;
+uint32_t kea_domain_id(void);
+
+static int failures;
+
+static void check(int ok, const char *name, const char *fmt, long a, long b)
+{
+    if (ok) {
+        printf("PASS: idc/%s\n", name);
+    } else {
+        printf("FAIL: idc/%s: ", name);
+        printf(fmt, a, b);
+        printf("\n");
+        failures++;
+    }
+}
+#define EXPECT_EQ(name, got, want) do { \
+        long got_ = (long)(got), want_ = (long)(want); \
+        check(got_ == want_, name, "got %ld, want %ld", got_, want_); \
+    } while (0)
+
+/* Spawn a module and wait until its portal `portal_name` exists. */
+static uint32_t start(const char *module, const char *portal_name)
+{
+    uint32_t id = 0, sys;
+    int r = domain_spawn(&kea_base_domain, module, 0, &id);
+    if (r < 0) {
+        printf("FAIL: idc/spawn-%s: %s\n", module, kea_strerror(r));
+        return 0;
+    }
+    for (int i = 0; i < 500 && portal_lookup(&kea_base_portal, portal_name, &sys) < 0; i++)
+        thread_sleep(&kea_base_thread, 10);
+    return id;
+}
+
+static uint32_t sys_of(const char *name)
+{
+    uint32_t sys = 0;
+    portal_lookup(&kea_base_portal, name, &sys);
+    return sys;
+}
+
+static void basic(void)
+{
+    uint32_t f = start("srv_f.o", "f.echo");
+    kea_binding_t b;
+    EXPECT_EQ("bind", ECHO_BIND("f", &b), 0);
+    uint32_t y = 0, who = 0;
+    EXPECT_EQ("ping", echo_ping(&b, 41, &y) == 0 ? y : 0, 42);
+    EXPECT_EQ("who", echo_who(&b, &who) == 0 ? who : 0, f);
+    static uint8_t in[4096], out[4096];
+    size_t sizes[] = { 0, 1, 1024, 4096 };
+    for (int i = 0; i < 4; i++) {
+        for (size_t k = 0; k < sizes[i]; k++) in[k] = (uint8_t)(k * 7 + i);
+        memset(out, 0xee, sizeof out);
+        size_t n = 99;
+        int r = echo_copy(&b, in, sizes[i], out, sizeof out, &n);
+        char name[32];
+        snprintf(name, sizeof name, "copy-%u", (unsigned)sizes[i]);
+        check(r == 0 && n == sizes[i] && memcmp(in, out, n) == 0 && (n == 4096 || out[n] == 0xee),
+              name, "status %ld, length %ld", r, (long)n);
+    }
+    size_t n = 0;
+    EXPECT_EQ("copy-out-too-small", echo_copy(&b, in, 100, out, 10, &n), -KEA_E2BIG);
+    kea_binding_t wrong = b;
+    wrong.iface_id ^= 1;
+    EXPECT_EQ("stub-checks-interface", echo_ping(&wrong, 1, &y), -KEA_EIFACE);
+    kea_binding_t nosuch;
+    EXPECT_EQ("bind-unknown", ECHO_BIND("nosuch", &nosuch), -KEA_ENOENT);
+    EXPECT_EQ("bind-wrong-interface", PROBE_BIND("f", &nosuch), -KEA_ENOENT);
+    uint32_t d = 0;
+    EXPECT_EQ("nested-recursion", echo_recurse(&b, 5, &d) == 0 ? d : 0, 6);
+}
+
+static uint32_t via(const kea_binding_t *p)
+{
+    uint32_t who = 0;
+    int r = probe_who_via(p, &who);
+    return r < 0 ? (uint32_t)r : who;
+}
+
+static uint32_t own(const kea_binding_t *p)
+{
+    uint32_t who = 0;
+    int r = probe_who_own_thread(p, &who);
+    return r < 0 ? (uint32_t)r : who;
+}
+
+static void remaps(void)
+{
+    uint32_t f = start("srv_f.o", "f.echo"), g = start("srv_g.o", "g.echo");
+    uint32_t c = start("interpose.o", "c.echo");
+    uint32_t a = start("probe_a.o", "a.probe"), b = start("probe_b.o", "b.probe");
+    kea_binding_t pa, pb, mine;
+    PROBE_BIND("a", &pa);
+    PROBE_BIND("b", &pb);
+    ECHO_BIND("f", &mine);
+    uint32_t alocal = 0;
+    probe_local(&pa, &alocal);
+    /* Nested across three domains: this -> a -> f. */
+    EXPECT_EQ("nested-three-domains", via(&pa), f);
+
+    /* Per-domain (Fig. 2): a's table now reaches g; b is untouched. */
+    EXPECT_EQ("per-domain-remap", portal_remap(&kea_base_portal, a, alocal, sys_of("g.echo")), 0);
+    EXPECT_EQ("per-domain-a-sees-g", via(&pa), g);
+    EXPECT_EQ("per-domain-b-still-f", via(&pb), f);
+    uint32_t who = 0;
+    echo_who(&mine, &who);
+    EXPECT_EQ("per-domain-caller-still-f", who, f);
+    EXPECT_EQ("per-domain-undo", portal_unremap(&kea_base_portal, a, alocal), 0);
+    EXPECT_EQ("per-domain-undone", via(&pa), f);
+    EXPECT_EQ("unremap-twice", portal_unremap(&kea_base_portal, a, alocal), -KEA_ENOENT);
+
+    /* Interposition (Fig. 3): a -> c -> f, c itself still reaches f. */
+    portal_remap(&kea_base_portal, a, alocal, sys_of("c.echo"));
+    EXPECT_EQ("interposer-calls-through", via(&pa), 1000 * c + f);
+    EXPECT_EQ("interposer-b-untouched", via(&pb), f);
+    portal_unremap(&kea_base_portal, a, alocal);
+
+    /* System-wide: everyone reaches c, and c (the replacement) still f. */
+    EXPECT_EQ("global-remap", portal_remap_global(&kea_base_portal, sys_of("f.echo"), sys_of("c.echo")), 0);
+    EXPECT_EQ("global-a", via(&pa), 1000 * c + f);
+    EXPECT_EQ("global-b", via(&pb), 1000 * c + f);
+    echo_who(&mine, &who);
+    EXPECT_EQ("global-caller", who, 1000 * c + f);
+    EXPECT_EQ("global-undo", portal_unremap_global(&kea_base_portal, sys_of("f.echo")), 0);
+    EXPECT_EQ("global-undone", via(&pb), f);
+
+    /* Domain-rooted (Fig. 4): only threads rooted in this domain see g,
+     * even two domains deep (this -> a -> f); a's own thread sees f. */
+    uint32_t me = kea_domain_id();
+    EXPECT_EQ("rooted-remap", portal_remap_rooted(&kea_base_portal, me, sys_of("f.echo"), sys_of("g.echo")), 0);
+    EXPECT_EQ("rooted-depth3-mine", via(&pa), g);
+    EXPECT_EQ("rooted-depth3-mine-b", via(&pb), g);
+    EXPECT_EQ("rooted-a-own-thread", own(&pa), f);
+    echo_who(&mine, &who);
+    EXPECT_EQ("rooted-direct", who, g);
+    EXPECT_EQ("rooted-undo", portal_unremap_rooted(&kea_base_portal, me, sys_of("f.echo")), 0);
+    EXPECT_EQ("rooted-undone", via(&pa), f);
+    /* Rooted at a: a's own thread sees g, calls on this thread do not. */
+    portal_remap_rooted(&kea_base_portal, a, sys_of("f.echo"), sys_of("g.echo"));
+    EXPECT_EQ("rooted-other-root-own", own(&pa), g);
+    EXPECT_EQ("rooted-other-root-mine", via(&pa), f);
+    portal_unremap_rooted(&kea_base_portal, a, sys_of("f.echo"));
+
+    /* Remaps between different interfaces are refused. */
+    EXPECT_EQ("remap-incompatible", portal_remap(&kea_base_portal, a, alocal, sys_of("b.probe")), -KEA_EIFACE);
+    EXPECT_EQ("remap-global-incompatible",
+              portal_remap_global(&kea_base_portal, sys_of("f.echo"), sys_of("a.probe")), -KEA_EIFACE);
+    (void)b;
+}
+
+/* Several threads invoke while the main thread remaps f <-> g system-wide:
+ * every call must be served, by f or g, correctly. */
+static kea_binding_t conc_b;
+static volatile uint32_t conc_f, conc_g, conc_bad, conc_done, conc_by_f, conc_by_g;
+
+static int hammer(uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t y = 0, who = 0;
+        if (echo_ping(&conc_b, i, &y) < 0 || y != i + 1) conc_bad++;
+        if (echo_who(&conc_b, &who) < 0 || (who != conc_f && who != conc_g)) conc_bad++;
+        if (who == conc_f) __atomic_add_fetch(&conc_by_f, 1, __ATOMIC_RELAXED);
+        if (who == conc_g) __atomic_add_fetch(&conc_by_g, 1, __ATOMIC_RELAXED);
+    }
+    __atomic_add_fetch(&conc_done, 1, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+static void concurrency(void)
+{
+    conc_f = start("srv_f.o", "f.echo");
+    conc_g = start("srv_g.o", "g.echo");
+    ECHO_BIND("f", &conc_b);
+    uint32_t tids[4];
+    for (int i = 0; i < 4; i++)
+        thread_create(&kea_base_thread, (uint32_t)hammer, 20000, &tids[i]);
+    uint32_t remaps = 0;
+    while (conc_done < 4) {
+        portal_remap_global(&kea_base_portal, sys_of("f.echo"), sys_of("g.echo"));
+        thread_yield(&kea_base_thread);
+        portal_unremap_global(&kea_base_portal, sys_of("f.echo"));
+        thread_yield(&kea_base_thread);
+        remaps++;
+    }
+    for (int i = 0; i < 4; i++) {
+        int32_t st;
+        thread_join(&kea_base_thread, tids[i], &st);
+    }
+    EXPECT_EQ("concurrent-no-lost-or-misrouted", conc_bad, 0);
+    /* Both bindings really served calls while the threads ran. */
+    check(remaps >= 2 && conc_by_f > 0 && conc_by_g > 0, "concurrent-both-targets-served",
+          "f served %ld, g served %ld", conc_by_f, conc_by_g);
+}
+
+static void destroy(void)
+{
+    uint32_t h = start("srv_h.o", "h.echo");
+    kea_binding_t b;
+    ECHO_BIND("h", &b);
+    uint32_t y;
+    EXPECT_EQ("before-destroy", echo_ping(&b, 1, &y), 0);
+    EXPECT_EQ("destroy", domain_destroy(&kea_base_domain, h), 0);
+    EXPECT_EQ("call-after-destroy", echo_ping(&b, 1, &y), -KEA_EDEAD);
+    EXPECT_EQ("destroy-again", domain_destroy(&kea_base_domain, h), -KEA_ENOENT);
+    EXPECT_EQ("destroy-self", domain_destroy(&kea_base_domain, kea_domain_id()), -KEA_EBUSY);
+    EXPECT_EQ("destroy-kernel", domain_destroy(&kea_base_domain, 0), -KEA_EINVAL);
+}
+
+static void bad_input(void)
+{
+    start("srv_f.o", "f.echo");
+    kea_binding_t b;
+    ECHO_BIND("f", &b);
+    struct idc_args a;
+    memset(&a, 0, sizeof a);
+    EXPECT_EQ("invalid-portal-id", portal_invoke(IDC_PP(200, 0), &a), -KEA_EBADPORTAL);
+    EXPECT_EQ("portal-id-out-of-range", portal_invoke(IDC_PP(0xffff, 0), &a), -KEA_EBADPORTAL);
+    EXPECT_EQ("bad-procedure", portal_invoke(IDC_PP(b.portal, 77), &a), -KEA_EBADPROC);
+    memset(&a, 0, sizeof a);
+    a.in = (const void *)0xc0001000;
+    a.in_len = 16;
+    EXPECT_EQ("in-buffer-in-kernel", portal_invoke(IDC_PP(b.portal, ECHO_PROC_COPY), &a), -KEA_EFAULT);
+    a.in = (const void *)0x30000000;
+    EXPECT_EQ("in-buffer-unmapped", portal_invoke(IDC_PP(b.portal, ECHO_PROC_COPY), &a), -KEA_EFAULT);
+    a.in = (const void *)0xbffffff8;
+    a.in_len = 64;
+    EXPECT_EQ("in-buffer-wraps-into-kernel", portal_invoke(IDC_PP(b.portal, ECHO_PROC_COPY), &a), -KEA_EFAULT);
+    static char big[8192];
+    a.in = big;
+    a.in_len = 5000;
+    EXPECT_EQ("in-buffer-too-big", portal_invoke(IDC_PP(b.portal, ECHO_PROC_COPY), &a), -KEA_E2BIG);
+    a.in_len = 16;
+    a.out = (void *)0xc0002000;
+    a.out_cap = 64;
+    EXPECT_EQ("out-buffer-in-kernel", portal_invoke(IDC_PP(b.portal, ECHO_PROC_COPY), &a), -KEA_EFAULT);
+    memset(&a, 0, sizeof a);
+    a.out = (void *)0x00001000;       /* never mapped */
+    a.out_cap = 64;
+    a.in = big;
+    a.in_len = 8;
+    EXPECT_EQ("out-buffer-unmapped", portal_invoke(IDC_PP(b.portal, ECHO_PROC_COPY), &a), -KEA_EFAULT);
+    memset(&a, 0, sizeof a);
+    a.in = (const void *)0x30000000;  /* bad pointer ignored when in_len is 0 */
+    EXPECT_EQ("zero-length-ignores-pointer", portal_invoke(IDC_PP(b.portal, ECHO_PROC_COPY), &a), 0);
+    uint32_t d = 0;
+    EXPECT_EQ("activation-stack-exhausted", echo_recurse(&b, 1000, &d), -KEA_EDEPTH);
+    EXPECT_EQ("still-works-after-exhaustion", echo_recurse(&b, 3, &d) == 0 ? d : 0, 4);
+    EXPECT_EQ("callee-fault", echo_crash(&b), -KEA_ECALLEEFAULT);
+    uint32_t y = 0;
+    EXPECT_EQ("callee-alive-after-fault", echo_ping(&b, 9, &y) == 0 ? y : 0, 10);
+    memset(&a, 0, sizeof a);
+    EXPECT_EQ("return-without-call", portal_invoke(IDC_RETURN, &a), -KEA_EINVAL);
+    EXPECT_EQ("map-kernel-address", memory_map(&kea_base_memory, 0xc0000000, 1, true), -KEA_EINVAL);
+    EXPECT_EQ("map-slot-area", memory_map(&kea_base_memory, ACT_SLOTS_BASE, 1, true), -KEA_EINVAL);
+    EXPECT_EQ("remap-bad-local", portal_remap(&kea_base_portal, kea_domain_id(), 250, sys_of("f.echo")),
+              -KEA_EBADPORTAL);
+    EXPECT_EQ("remap-bad-domain", portal_remap(&kea_base_portal, 63, 0, sys_of("f.echo")), -KEA_ENOENT);
+    EXPECT_EQ("spawn-missing-module", domain_spawn(&kea_base_domain, "nosuch.o", 0, &y), -KEA_ENOENT);
+}
+
+int main(uint32_t group)
+{
+    static void (*const groups[])(void) = { 0, basic, remaps, concurrency, destroy, bad_input };
+    if (group >= 1 && group < sizeof groups / sizeof groups[0])
+        groups[group]();
+    else
+        printf("idctest: no group %u\n", group);
+    printf("idctest: done, %d failed\n", failures);
+    return failures;
+}

@@ -1,0 +1,68 @@
+"""Issue 3: domains, portals, IDC and the three kinds of remapping, checked by
+user-level test programs (tests/apps/idctest.c, unpriv.c) in their own
+domains.  Each group reports PASS:/FAIL: lines; a group passes when it
+reports no failure and finishes."""
+import re
+from kea import check
+
+RIGHTS_ALL = 15
+
+
+def _group(h, n, timeout=120):
+    h.boot()
+    h.send(f"spawn idctest.o {RIGHTS_ALL} {n}\n")
+    m = h.expect(r"idctest: done, (\d+) failed", timeout)
+    fails = re.findall(r"^FAIL: .*$", h.out, re.M)
+    passes = re.findall(r"^PASS: idc/", h.out, re.M)
+    check(not fails and m.group(1) == "0", "\n".join(fails) or "failures reported")
+    check(passes, "no checks ran")
+    check("kernel exception" not in h.out and "panic" not in h.out, "the kernel faulted")
+    return h
+
+
+def test_basic_calls_and_buffers(h):
+    _group(h, 1)
+
+
+def test_remap_per_domain_interposer_global_rooted(h):
+    _group(h, 2)
+
+
+def test_concurrent_invocation_while_remapping(h):
+    _group(h, 3, timeout=300)
+
+
+def test_destroy_domain_held_portals(h):
+    _group(h, 4)
+    out = h.cmd("domains")
+    check(not re.search(r"\bsrv_h\b", out), "destroyed domain still listed")
+
+
+def test_bad_input_returns_errors(h):
+    _group(h, 5)
+    # The callee fault is reported, the kernel lives on.
+    check(re.search(r"kea: page fault in domain srv_f .*address 00000000", h.out), "fault not reported")
+    check("uptime" not in h.cmd("uptime") or True, "")
+    check(re.search(r"up \d", h.cmd("uptime")), "kernel no longer answers")
+
+
+def test_authority(h):
+    h.boot()
+    h.send("spawn srv_f.o\nspawn srv_g.o\nspawn unpriv.o\n")
+    h.expect("unpriv: done")
+    fails = re.findall(r"^FAIL: .*$", h.out, re.M)
+    check(not fails, "\n".join(fails))
+    check(len(re.findall(r"^PASS: idc/unpriv", h.out, re.M)) == 7, "not every authority check ran")
+
+
+def test_domain_destroy_frees_everything(h):
+    h.boot()
+    before = re.search(r"(\d+) pages in use, heap (\d+) bytes", h.cmd("mem")).groups()
+    for _ in range(3):
+        h.cmd("spawn srv_f.o")
+        h.cmd("sleep 100")
+        out = h.cmd("destroy srv_f")
+        check("destroyed srv_f" in out, out)
+    h.cmd("sleep 50")
+    after = re.search(r"(\d+) pages in use, heap (\d+) bytes", h.cmd("mem")).groups()
+    check(before == after, f"memory before {before}, after {after}")
