@@ -79,7 +79,7 @@ def _fault(h, kind):
     h.expect(r"backtrace:")
     h.expect(r"#\d+\s+[0-9a-f]{8} cmd_fault\+0x[0-9a-f]+")
     h.expect(r"#\d+\s+[0-9a-f]{8} monitor_run\+0x[0-9a-f]+")
-    h.expect(r"#\d+\s+[0-9a-f]{8} kmain\+0x[0-9a-f]+")
+    h.expect(r"#\d+\s+[0-9a-f]{8} (console_thread|kthread_start)\+0x[0-9a-f]+")
     h.expect("kea: halted after fatal exception")
     check(h.wait_exit() == QEMU_FAULT, "wrong exit status after a fault")
 

@@ -60,7 +60,7 @@ def test_domain_destroy_frees_everything(h):
     before = re.search(r"(\d+) pages in use, heap (\d+) bytes", h.cmd("mem")).groups()
     for _ in range(3):
         h.cmd("spawn srv_f.o")
-        h.cmd("sleep 100")
+        h.expect("f.echo ready")          # its main thread now sleeps in the kernel
         out = h.cmd("destroy srv_f")
         check("destroyed srv_f" in out, out)
     h.cmd("sleep 50")
