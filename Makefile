@@ -15,6 +15,7 @@
 
 MAKEFLAGS  += --no-builtin-rules
 .SUFFIXES:
+.SECONDARY:
 
 BUILD      := build
 GCCINC     := $(shell gcc -m32 -print-file-name=include)
@@ -93,7 +94,7 @@ test: check-deps
 
 bench: check-deps
 	@$(MAKE) --no-print-directory all
-	@scripts/bench.sh $(BUILD)/kernel.elf
+	@scripts/bench.sh $(BUILD)/kernel.elf $(MODULES)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,99 @@
+/* IDC benchmarks, run under QEMU -icount shift=0 where rdtsc counts guest
+ * instructions exactly: each figure is instructions per operation, the
+ * median of several batches.  Output: "BENCH name value" lines. */
+#include <stdio.h>
+#include <string.h>
+#include <kea/idc.h>
+#include "echo_client.h"
+#include "thread_client.h"
+#include "domain_client.h"
+#include "portal_client.h"
+
+extern const kea_binding_t kea_base_thread, kea_base_domain, kea_base_portal;
+uint32_t kea_domain_id(void);
+
+#define BATCH 200
+#define ROUNDS 7
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static uint32_t median(uint32_t *v, int n)
+{
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            uint32_t t = v[j]; v[j] = v[j - 1]; v[j - 1] = t;
+        }
+    return v[n / 2];
+}
+
+/* Instructions per call of op(), minus the empty loop. */
+#define MEASURE(name, setup, op) do { \
+        uint32_t r[ROUNDS]; \
+        setup; \
+        for (int k = 0; k < ROUNDS; k++) { \
+            uint64_t t0 = rdtsc(); \
+            for (int i = 0; i < BATCH; i++) { op; } \
+            uint64_t t1 = rdtsc(); \
+            r[k] = (uint32_t)((t1 - t0) / BATCH); \
+        } \
+        printf("BENCH %s %u\n", name, median(r, ROUNDS) - loop_cost); \
+    } while (0)
+
+static uint32_t loop_cost;
+__attribute__((noinline)) static int plain_function(int x) { __asm__ volatile(""); return x + 1; }
+static uint8_t buf_in[4096], buf_out[4096];
+
+int main(void)
+{
+    uint32_t id;
+    domain_spawn(&kea_base_domain, "srv_f.o", 0, &id);
+    uint32_t sys;
+    while (portal_lookup(&kea_base_portal, "f.echo", &sys) < 0)
+        thread_sleep(&kea_base_thread, 10);
+    kea_binding_t f;
+    ECHO_BIND("f", &f);
+    {   /* the loop itself */
+        uint32_t r[ROUNDS];
+        for (int k = 0; k < ROUNDS; k++) {
+            uint64_t t0 = rdtsc();
+            for (int i = 0; i < BATCH; i++) __asm__ volatile("");
+            r[k] = (uint32_t)((rdtsc() - t0) / BATCH);
+        }
+        loop_cost = median(r, ROUNDS);
+    }
+    volatile int sink = 0;
+    uint32_t y, tid;
+    struct idc_args a;
+    MEASURE("function_call", , sink = plain_function(sink));
+    MEASURE("null_idc_user_user", memset(&a, 0, sizeof a), portal_invoke(IDC_PP(f.portal, ECHO_PROC_PING), &a));
+    MEASURE("stub_ping_user_user", , echo_ping(&f, 1, &y));
+    MEASURE("thread_id_user_kernel", , thread_id(&kea_base_thread, &tid));
+    static const uint32_t sizes[] = { 0, 1024, 4096 };
+    for (int s = 0; s < 3; s++) {
+        char name[48];
+        size_t n;
+        snprintf(name, sizeof name, "copy_in_out_%u", (unsigned)sizes[s]);
+        MEASURE(name, , echo_copy(&f, buf_in, sizes[s], buf_out, sizeof buf_out, &n));
+        snprintf(name, sizeof name, "memcpy_%u", (unsigned)sizes[s]);
+        MEASURE(name, , memcpy(buf_out, buf_in, sizes[s]); __asm__ volatile("" ::: "memory"));
+    }
+    /* Rooted lookup: the null IDC with a rooted remap installed for this
+     * domain (of another portal), and for another root. */
+    uint32_t gsys = 0, other = 0;
+    domain_spawn(&kea_base_domain, "srv_g.o", 0, &id);
+    while (portal_lookup(&kea_base_portal, "g.echo", &gsys) < 0)
+        thread_sleep(&kea_base_thread, 10);
+    portal_lookup(&kea_base_portal, "kernel.console", &other);
+    portal_remap_rooted(&kea_base_portal, id, sys, gsys);
+    MEASURE("null_idc_rooted_other_root", memset(&a, 0, sizeof a), portal_invoke(IDC_PP(f.portal, ECHO_PROC_PING), &a));
+    portal_remap_rooted(&kea_base_portal, kea_domain_id(), gsys, sys);
+    MEASURE("null_idc_rooted_1_mine", memset(&a, 0, sizeof a), portal_invoke(IDC_PP(f.portal, ECHO_PROC_PING), &a));
+    MEASURE("remap_op", , portal_remap_global(&kea_base_portal, sys, gsys); portal_unremap_global(&kea_base_portal, sys));
+    printf("BENCH done 0\n");
+    return 0;
+}
