@@ -176,7 +176,9 @@ static int failf(const struct elfobj *o, struct elfobj_error *err,
 }
 
 /* ---------------------------------------------------------------------
- * Memory: every block is stored in the object before anything can fail.
+ * Memory: every table is stored in the object as soon as it is obtained
+ * (the overlap check's scratch array is freed before that step returns),
+ * so elfobj_release() is the one cleanup path for every failure.
  */
 static void *xalloc(struct elfobj *o, struct elfobj_error *err,
                     uint64_t n, const char *what)
@@ -185,7 +187,11 @@ static void *xalloc(struct elfobj *o, struct elfobj_error *err,
 
     /* The cap keeps a 32-bit kernel's size_t from overflowing and keeps
      * a hostile image from asking for absurd tables. */
-    if (n == 0 || n > ELFOBJ_MAX_IMAGE) {
+    if (n == 0) {
+        failf(o, err, "internal error: empty %s table", ARGS(S(what)));
+        return NULL;
+    }
+    if (n > ELFOBJ_MAX_IMAGE) {
         failf(o, err, "%s table of %u bytes is too large",
               ARGS(S(what), U(n > 0xffffffffu ? 0xffffffffu : n)));
         return NULL;
@@ -1077,9 +1083,15 @@ static int apply_relsec(struct elfobj *o, struct elfobj_error *err,
 {
     const struct elfobj_sec *rs = &o->sec[i], *t = &o->sec[rs->info];
     const struct elfobj_region *g = &o->region[t->region];
-    uint8_t *wbase = (uint8_t *)g->write + t->off;
+    uint8_t *wbase;
     uint32_t rbase = g->run + t->off;
     uint32_t k, n = rs->size / rs->entsize;
+
+    /* An empty section can only carry R_386_NONE-like entries, and may
+     * sit in an empty region that has no memory at all. */
+    if (t->size == 0)
+        return 0;
+    wbase = (uint8_t *)g->write + t->off;
 
     for (k = 0; k < n; k++) {
         struct reloc_site site;
@@ -1119,10 +1131,13 @@ static void collect(struct elfobj *o, uint32_t i, uint32_t *list,
                     uint32_t *n, bool backward)
 {
     const struct elfobj_sec *s = &o->sec[i];
-    const uint8_t *base = (const uint8_t *)o->region[s->region].write + s->off;
+    const uint8_t *base;
     bool legacy = s->init == INIT_CTORS || s->init == FINI_DTORS;
     uint32_t cnt = s->size / 4, j;
 
+    if (cnt == 0)
+        return;                 /* may be in an empty region: no memory */
+    base = (const uint8_t *)o->region[s->region].write + s->off;
     for (j = 0; j < cnt; j++) {
         uint32_t e = get32(base + 4 * (backward ? cnt - 1 - j : j));
 
