@@ -233,13 +233,7 @@ static int upcall(struct thread *t, struct portal *p, uint32_t pp, struct idc_ar
 
     uint32_t top = ((uint32_t)__builtin_frame_address(0) - 256) & ~15u;
     struct trapframe *tf = (struct trapframe *)(top - sizeof *tf);
-    memset(tf, 0, sizeof *tf);
-    tf->cs = UCODE_SEL;
-    tf->ds = tf->es = tf->fs = tf->ss = UDATA_SEL;
-    tf->gs = UTLS_SEL;
-    tf->eflags = EFLAGS_IF;
-    tf->eip = to->upcall_entry;
-    tf->esp = SLOT_STACK_TOP(s) - 8;
+    user_frame_init(tf, to->upcall_entry, SLOT_STACK_TOP(s) - 8);
     s->entry_kva[0] = (uint32_t)p->arg;
     s->entry_kva[1] = args->in_len | a->out_cap << 16;
     tf->eax = (uint32_t)p->handler;

@@ -70,6 +70,18 @@ struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *
     return t;
 }
 
+/* A trap frame that enters user mode at eip with stack esp, interrupts on. */
+void user_frame_init(struct trapframe *tf, uint32_t eip, uint32_t esp)
+{
+    memset(tf, 0, sizeof *tf);
+    tf->cs = UCODE_SEL;
+    tf->ds = tf->es = tf->fs = tf->ss = UDATA_SEL;
+    tf->gs = UTLS_SEL;
+    tf->eflags = EFLAGS_IF;
+    tf->eip = eip;
+    tf->esp = esp;
+}
+
 /* A thread in user domain d, starting in the domain's runtime thread entry
  * with eax = entry and ecx = arg, on a fresh activation slot. */
 struct thread *thread_create_user(struct domain *d, const char *name, uint32_t entry, uint32_t arg)
@@ -84,13 +96,7 @@ struct thread *thread_create_user(struct domain *d, const char *name, uint32_t e
     }
     t->act[0].slot = s;
     struct trapframe *tf = (struct trapframe *)(t->kstack_top - sizeof *tf);
-    memset(tf, 0, sizeof *tf);
-    tf->cs = UCODE_SEL;
-    tf->ds = tf->es = tf->fs = tf->ss = UDATA_SEL;
-    tf->gs = UTLS_SEL;
-    tf->eflags = EFLAGS_IF;
-    tf->eip = d->thread_entry;
-    tf->esp = SLOT_STACK_TOP(s);
+    user_frame_init(tf, d->thread_entry, SLOT_STACK_TOP(s));
     tf->eax = entry;
     tf->ecx = arg;
     push_switch_frame(t, (uint32_t)tf, (uint32_t)uthread_start, 0, 0);
