@@ -136,15 +136,15 @@ static uint32_t sext(uint32_t v, unsigned bits)
  * it lies in [-2^(bits-1), 2^bits - 1] read as a signed 32-bit number. */
 static bool fits_either(uint32_t v, unsigned bits)
 {
-    int32_t s = (int32_t)v;
-    return s >= -(INT32_C(1) << (bits - 1)) && s <= (INT32_C(1) << bits) - 1;
+    int32_t s = (int32_t)v;     /* two's complement, as gcc and clang do */
+    return s >= -((int32_t)1 << (bits - 1)) && s <= ((int32_t)1 << bits) - 1;
 }
 
 /* A PC-relative field is a signed displacement. */
 static bool fits_signed(uint32_t v, unsigned bits)
 {
     int32_t s = (int32_t)v;
-    return s >= -(INT32_C(1) << (bits - 1)) && s <= (INT32_C(1) << (bits - 1)) - 1;
+    return s >= -((int32_t)1 << (bits - 1)) && s <= ((int32_t)1 << (bits - 1)) - 1;
 }
 
 /*
