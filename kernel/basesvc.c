@@ -27,6 +27,7 @@ const kea_binding_t kea_base_thread = { BASE_THREAD, THREAD_IFACE_ID };
 const kea_binding_t kea_base_domain = { BASE_DOMAIN, DOMAIN_IFACE_ID };
 const kea_binding_t kea_base_memory = { BASE_MEMORY, MEMORY_IFACE_ID };
 const kea_binding_t kea_base_portal = { BASE_PORTAL, PORTAL_IFACE_ID };
+const kea_binding_t kea_base_irq = { BASE_IRQ, IRQ_IFACE_ID };
 
 static struct domain *caller(void)
 {

@@ -20,13 +20,14 @@ int idc_have_sysenter;
 #define MSR_SYSENTER_EIP 0x176
 extern void sysenter_entry(void);
 
-/* Use sysenter where the CPU has it (CPUID.1:EDX.SEP); int 0x80 otherwise.
- * The runtime reads the choice from its domain's TLS block. */
+/* Use sysenter where the CPU has it (CPUID.1:EDX.SEP) unless the kernel
+ * command line says idc=int; int 0x80 otherwise.  The runtime reads the
+ * choice from its domain's TLS block. */
 void idc_init(void)
 {
     uint32_t a, b, c, d;
     cpuid(1, &a, &b, &c, &d);
-    if (d & (1u << 11)) {
+    if ((d & (1u << 11)) && !cmdline_has("idc=int")) {
         wrmsr(MSR_SYSENTER_CS, KCODE_SEL);
         wrmsr(MSR_SYSENTER_EIP, (uint32_t)sysenter_entry);
         idc_have_sysenter = 1;

@@ -80,5 +80,6 @@ const char *trap_name(uint32_t trapno);
 void monitor_run(void);
 
 void kernel_poweroff(void) __attribute__((noreturn));
+int  cmdline_has(const char *opt);      /* a word of the kernel command line */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 #endif

@@ -11,12 +11,26 @@
 
 #define TIMER_HZ 100
 
+static const char *cmdline = "";
+
+/* Is `opt` one of the words of the kernel command line? */
+int cmdline_has(const char *opt)
+{
+    size_t n = strlen(opt);
+    for (const char *p = cmdline; (p = strstr(p, opt)) != 0; p += n)
+        if ((p == cmdline || p[-1] == ' ') && (p[n] == 0 || p[n] == ' '))
+            return 1;
+    return 0;
+}
+
 static void print_boot_info(const struct multiboot_info *mbi)
 {
     if (mbi->flags & MBI_LOADER)
         printf("boot loader: %s\n", (const char *)P2V(mbi->boot_loader_name));
-    if ((mbi->flags & MBI_CMDLINE) && *(const char *)P2V(mbi->cmdline))
-        printf("command line: %s\n", (const char *)P2V(mbi->cmdline));
+    if (mbi->flags & MBI_CMDLINE)
+        cmdline = P2V(mbi->cmdline);
+    if (*cmdline)
+        printf("command line: %s\n", cmdline);
 }
 
 static void print_modules(void)

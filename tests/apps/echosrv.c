@@ -37,7 +37,14 @@ static int recurse(void *self, uint32_t n, uint32_t *depth)
 
 static int crash(void *self) { (void)self; return *(volatile int *)0; }
 
-static const struct echo_ops ops = { ping, who, copy, recurse, crash };
+static int peek(void *self, uint32_t addr, uint32_t *value)
+{
+    (void)self;
+    *value = *(volatile uint32_t *)addr;
+    return 0;
+}
+
+static const struct echo_ops ops = { ping, who, copy, recurse, crash, peek };
 static struct echo_server server = { &ops, 0 };
 
 int main(void)

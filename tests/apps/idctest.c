@@ -273,9 +273,40 @@ static void bad_input(void)
     EXPECT_EQ("spawn-missing-module", domain_spawn(&kea_base_domain, "nosuch.o", 0, &y), -KEA_ENOENT);
 }
 
+/* Memory base service: map, share (both see writes), copy (a snapshot),
+ * unmap (a shared page lives on in the other domain). */
+static void memory(void)
+{
+    uint32_t fdom = start("srv_f.o", "f.echo"), gdom = start("srv_g.o", "g.echo");
+    kea_binding_t f, g;
+    ECHO_BIND("f", &f);
+    ECHO_BIND("g", &g);
+    const uint32_t va = 0x20000000;
+    volatile uint32_t *word = (volatile uint32_t *)va;
+    uint32_t v = 0;
+    EXPECT_EQ("map", memory_map(&kea_base_memory, va, 2, true), 0);
+    word[0] = 0x1234abcd;
+    EXPECT_EQ("peek-unshared-faults", echo_peek(&f, va, &v), -KEA_ECALLEEFAULT);
+    EXPECT_EQ("share", memory_share(&kea_base_memory, va, 2, fdom | 0x80000000u), 0);
+    EXPECT_EQ("shared-visible", echo_peek(&f, va, &v) == 0 ? v : 0, 0x1234abcd);
+    word[0] = 0x55667788;
+    EXPECT_EQ("shared-sees-writes", echo_peek(&f, va, &v) == 0 ? v : 0, 0x55667788);
+    EXPECT_EQ("copy", memory_copy(&kea_base_memory, va, 2, gdom), 0);
+    word[0] = 0x99;
+    EXPECT_EQ("copy-is-snapshot", echo_peek(&g, va, &v) == 0 ? v : 0, 0x55667788);
+    EXPECT_EQ("unmap", memory_unmap(&kea_base_memory, va, 2), 0);
+    EXPECT_EQ("shared-page-outlives-unmap", echo_peek(&f, va, &v) == 0 ? v : 0, 0x99);
+    EXPECT_EQ("share-unmapped", memory_share(&kea_base_memory, va, 1, fdom), -KEA_EFAULT);
+    EXPECT_EQ("share-to-nobody", memory_share(&kea_base_memory, va, 1, 60), -KEA_EINVAL);
+    uint32_t addr = 0;
+    EXPECT_EQ("grow", memory_grow(&kea_base_memory, 10000, &addr), 0);
+    check(addr >= USER_HEAP_BASE && addr < USER_HEAP_TOP, "grow-in-heap", "address %lx, %ld", addr, 0);
+    EXPECT_EQ("grow-too-much", memory_grow(&kea_base_memory, 0xf0000000u, &addr), -KEA_ENOMEM);
+}
+
 int main(uint32_t group)
 {
-    static void (*const groups[])(void) = { 0, basic, remaps, concurrency, destroy, bad_input };
+    static void (*const groups[])(void) = { 0, basic, remaps, concurrency, destroy, bad_input, memory };
     if (group >= 1 && group < sizeof groups / sizeof groups[0])
         groups[group]();
     else

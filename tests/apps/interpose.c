@@ -33,7 +33,9 @@ static int copy(void *self, const void *data, size_t len, void *back, size_t cap
 static int recurse(void *self, uint32_t n, uint32_t *depth) { (void)self; return echo_recurse(&inner, n, depth); }
 static int crash(void *self) { (void)self; return echo_crash(&inner); }
 
-static const struct echo_ops ops = { ping, who, copy, recurse, crash };
+static int peek(void *self, uint32_t addr, uint32_t *value) { (void)self; return echo_peek(&inner, addr, value); }
+
+static const struct echo_ops ops = { ping, who, copy, recurse, crash, peek };
 static struct echo_server server = { &ops, 0 };
 
 int main(void)

@@ -5,8 +5,10 @@
 #include "portal_client.h"
 #include "domain_client.h"
 #include "thread_client.h"
+#include "memory_client.h"
+#include "irq_client.h"
 
-extern const kea_binding_t kea_base_portal, kea_base_domain, kea_base_thread;
+extern const kea_binding_t kea_base_portal, kea_base_domain, kea_base_thread, kea_base_memory, kea_base_irq;
 uint32_t kea_domain_id(void);
 
 static void expect(const char *name, int got, int want)
@@ -28,6 +30,9 @@ int main(void)
     expect("unpriv-remap-other-table", portal_remap(&kea_base_portal, other, 0, g), -KEA_EPERM);
     expect("unpriv-spawn", domain_spawn(&kea_base_domain, "srv_h.o", 0, &id), -KEA_EPERM);
     expect("unpriv-destroy", domain_destroy(&kea_base_domain, other), -KEA_EPERM);
+    expect("unpriv-share", memory_share(&kea_base_memory, 0x400000, 1, other), -KEA_EPERM);
+    expect("unpriv-ioports", irq_ioports(&kea_base_irq, 0x70, 2), -KEA_EPERM);
+    expect("unpriv-irq-attach", irq_attach(&kea_base_irq, 8, 0), -KEA_EPERM);
     expect("unpriv-remap-own-table", portal_remap(&kea_base_portal, kea_domain_id(), b.portal, g), 0);
     uint32_t who = 0;
     echo_who(&b, &who);

@@ -46,13 +46,25 @@ def test_bad_input_returns_errors(h):
     check(re.search(r"up \d", h.cmd("uptime")), "kernel no longer answers")
 
 
+def test_memory_map_share_copy(h):
+    _group(h, 6)
+
+
+def test_int80_fallback(h):
+    h.boot(extra=["-append", "idc=int"])
+    check("portal_invoke through int 0x80" in h.out, "idc=int not honoured")
+    h.send(f"spawn idctest.o {RIGHTS_ALL} 1\n")
+    h.expect(r"idctest: done, 0 failed", 120)
+    check(not re.findall(r"^FAIL: .*$", h.out, re.M), "failures over int 0x80")
+
+
 def test_authority(h):
     h.boot()
     h.send("spawn srv_f.o\nspawn srv_g.o\nspawn unpriv.o\n")
     h.expect("unpriv: done")
     fails = re.findall(r"^FAIL: .*$", h.out, re.M)
     check(not fails, "\n".join(fails))
-    check(len(re.findall(r"^PASS: idc/unpriv", h.out, re.M)) == 7, "not every authority check ran")
+    check(len(re.findall(r"^PASS: idc/unpriv", h.out, re.M)) == 10, "not every authority check ran")
 
 
 def test_domain_destroy_frees_everything(h):
