@@ -114,7 +114,10 @@ int ioports_grant(struct domain *d, uint32_t base, uint32_t count)
     }
     for (uint32_t p = base; p < base + count; p++)
         d->iomap[p / 8] &= (uint8_t)~(1u << (p % 8));
-    if (io_owner == d) tss_load_iomap(d->iomap);
+    if (cur && cur->space == d) {        /* running there now: load it at once */
+        io_owner = 0;
+        io_switch(d);
+    }
     return 0;
 }
 

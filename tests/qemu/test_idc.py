@@ -78,3 +78,21 @@ def test_domain_destroy_frees_everything(h):
     h.cmd("sleep 50")
     after = re.search(r"(\d+) pages in use, heap (\d+) bytes", h.cmd("mem")).groups()
     check(before == after, f"memory before {before}, after {after}")
+
+
+def test_irq_delivered_to_user_driver(h):
+    """irq.ioports + irq.attach: the RTC's interrupts reach a user-level
+    driver through a kernel-to-user portal invocation."""
+    h.boot()
+    h.send(f"spawn rtcdrv.o {RIGHTS_ALL}\n")
+    h.expect(r"rtcdrv: done", 120)
+    fails = re.findall(r"^FAIL: .*$", h.out, re.M)
+    check(not fails, "\n".join(fails))
+    check(len(re.findall(r"PASS: irq/", h.out)) == 7, "not every irq check ran")
+
+
+def test_constructors_run_in_the_domain(h):
+    h.boot()
+    h.send("spawn ctor.o\n")
+    # early (priority 200) runs before the default-priority one.
+    h.expect(r"ctor: constructed 21\b")
