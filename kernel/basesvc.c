@@ -19,6 +19,7 @@
 #include "memory_server.h"
 #include "portal_server.h"
 #include "irq_server.h"
+#include "sys_server.h"
 
 /* Bindings for kernel-placed objects: the kernel domain holds the base
  * portals at the same local ids as every user domain (udomain.c). */
@@ -28,6 +29,7 @@ const kea_binding_t kea_base_domain = { BASE_DOMAIN, DOMAIN_IFACE_ID };
 const kea_binding_t kea_base_memory = { BASE_MEMORY, MEMORY_IFACE_ID };
 const kea_binding_t kea_base_portal = { BASE_PORTAL, PORTAL_IFACE_ID };
 const kea_binding_t kea_base_irq = { BASE_IRQ, IRQ_IFACE_ID };
+const kea_binding_t kea_base_sys = { BASE_SYS, SYS_IFACE_ID };
 
 static struct domain *caller(void)
 {
@@ -335,6 +337,12 @@ static int po_revoke(void *self, uint32_t sys)
     return 0;
 }
 
+static int po_release(void *self, uint32_t local)
+{
+    (void)self;
+    return portal_release(caller(), (int)local);
+}
+
 static int po_remap(void *self, uint32_t dom, uint32_t local, uint32_t to_sys)
 {
     (void)self;
@@ -388,7 +396,7 @@ static int po_unremap_rooted(void *self, uint32_t root, uint32_t sys)
 }
 
 static const struct portal_ops portal_ops = {
-    po_create, po_grant, po_bind, po_lookup, po_revoke, po_remap, po_unremap,
+    po_create, po_grant, po_bind, po_lookup, po_revoke, po_release, po_remap, po_unremap,
     po_remap_global, po_unremap_global, po_remap_rooted, po_unremap_rooted,
 };
 
@@ -440,6 +448,7 @@ void basesvc_init(void)
                                    PORTAL_IFACE_ID, 64, 0);
     p[BASE_IRQ] = portal_create(kernel_domain, "kernel.irq", irq_dispatch, &irq_srv,
                                 IRQ_IFACE_ID, 0, 0);
+    p[BASE_SYS] = sysinfo_portal();
     for (int i = 0; i < BASE_NPORTALS; i++)
         if (!p[i]) panic("cannot create the base portals");
     udomain_set_base_portals(p);

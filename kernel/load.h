@@ -4,12 +4,25 @@
 #include <kea/elfobj.h>
 struct domain;
 
+/* Where one allocated section went: the table debuggers read
+ * (scripts/gdb/kea-symbols.py turns it into add-symbol-file -s NAME ADDR). */
+struct kobj_section {
+    const char *name;               /* points into the object's image */
+    uint32_t addr;                  /* run address in the object's placement */
+};
+
 struct kobj {
     struct kobj *next;
-    char name[48];
+    char name[48];                  /* the boot module's name */
     struct domain *dom;             /* where it is placed (kernel_domain or a user domain) */
     struct elfobj eo;               /* regions with run addresses; exports */
     uint8_t *kva[EO_NREGIONS];      /* kernel view of each region */
+    const uint8_t *image;           /* the ELF image (stays valid while loaded) */
+    size_t len;
+    struct kobj_section *sects;     /* every allocated section, for debuggers */
+    uint32_t nsects;
+    int library;                    /* linked like a static library: hidden globals
+                                       satisfy later imports (the runtime) */
     int loaded;
 };
 
@@ -21,4 +34,14 @@ int  kobj_lookup(struct kobj *o, const char *name, uint32_t *addr);
 struct kobj *kobj_list(void);
 void kobj_loaded_hook(struct kobj *o);
 void unmap_user(struct kobj *o, struct domain *d);
+
+/* Bytes [run, run+len) of o as the kernel sees them, or NULL unless they
+ * lie inside one of o's regions. */
+void *kobj_bytes(const struct kobj *o, uint32_t run, uint32_t len);
+/* The region holding run address `run`, or -1. */
+int  kobj_region_of(const struct kobj *o, uint32_t run);
+/* Bytes of memory o's regions take. */
+uint32_t kobj_size(const struct kobj *o);
+/* Another loaded object whose imports were bound into o, or NULL. */
+struct kobj *kobj_importer(const struct kobj *o);
 #endif

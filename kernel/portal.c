@@ -21,10 +21,21 @@
 #include "i386/x86.h"
 #include "kernel.h"
 #include "proc.h"
+#include <kea/tls.h>
 
-#define MAX_SYS_PORTALS 1024
+#define MAX_SYS_PORTALS 16384
+#define NAME_BUCKETS    1024
 
 static struct portal *portals[MAX_SYS_PORTALS];
+static struct portal *by_name[NAME_BUCKETS];    /* chained through p->name_next */
+static int free_hint;                           /* no free id below this */
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;                    /* FNV-1a */
+    while (*s) h = (h ^ (uint8_t)*s++) * 16777619u;
+    return h % NAME_BUCKETS;
+}
 
 struct portal *portal_by_id(int id) { return id >= 0 && id < MAX_SYS_PORTALS ? portals[id] : 0; }
 struct portal *portal_at(int i) { return portal_by_id(i); }
@@ -36,6 +47,12 @@ static void portal_drop(struct portal *p)
 {
     if (p && --p->refs == 0) {
         portals[p->id] = 0;
+        if (p->id < free_hint) free_hint = p->id;
+        for (struct portal **pp = &by_name[name_hash(p->name)]; *pp; pp = &(*pp)->name_next)
+            if (*pp == p) {
+                *pp = p->name_next;
+                break;
+            }
         kfree(p);
     }
 }
@@ -44,11 +61,12 @@ struct portal *portal_create(struct domain *d, const char *name, idc_handler_t h
                              uint32_t iface_id, uint32_t in_max, uint32_t out_max)
 {
     if (!d || !d->alive || in_max > IDC_BUF_MAX || out_max > IDC_BUF_MAX) return 0;
-    int id = 0;
+    int id = free_hint;
     while (id < MAX_SYS_PORTALS && portals[id]) id++;
     if (id == MAX_SYS_PORTALS) return 0;
     struct portal *p = kzalloc(sizeof *p);
     if (!p) return 0;
+    free_hint = id + 1;
     p->id = id;
     strlcpy(p->name, name, sizeof p->name);
     p->dom = d;
@@ -59,6 +77,9 @@ struct portal *portal_create(struct domain *d, const char *name, idc_handler_t h
     p->out_max = out_max;
     p->refs = 1;                      /* the implementing domain's */
     portals[id] = p;
+    uint32_t bucket = name_hash(p->name);
+    p->name_next = by_name[bucket];
+    by_name[bucket] = p;
     return p;
 }
 
@@ -86,6 +107,19 @@ int portal_grant(struct domain *to, struct portal *p)
         }
     irq_restore(f);
     return -KEA_ENOMEM;
+}
+
+/* Drop one entry of d's table (and the binding it hid, if remapped). */
+int portal_release(struct domain *d, int local)
+{
+    if (local < 0 || local >= IDC_MAX_PORTALS || !d->ptab[local].cur) return -KEA_EBADPORTAL;
+    if (!d->is_kernel && local < BASE_NPORTALS) return -KEA_EPERM;   /* the base services stay */
+    uint32_t f = irq_save();
+    portal_drop(d->ptab[local].cur);
+    portal_drop(d->ptab[local].orig);
+    d->ptab[local].cur = d->ptab[local].orig = 0;
+    irq_restore(f);
+    return 0;
 }
 
 void portal_kill_domain(struct domain *d)
@@ -116,6 +150,17 @@ struct portal *rooted_lookup(const struct rooted_map *m, const struct portal *p)
 }
 
 int rooted_count(const struct domain *root) { return root->rooted ? (int)root->rooted->count : 0; }
+uint32_t rooted_capacity(const struct domain *root) { return root->rooted ? root->rooted->cap : 0; }
+
+/* Slot i of root's map, for listing: -1 if empty or beyond the map. */
+int rooted_entry(const struct domain *root, uint32_t i, struct portal **from, struct portal **to)
+{
+    const struct rooted_map *m = root->rooted;
+    if (!m || i >= m->cap || !m->e[i].from) return -1;
+    *from = m->e[i].from;
+    *to = m->e[i].to;
+    return 0;
+}
 
 static struct rooted_map *rooted_alloc(uint32_t cap)
 {
@@ -290,10 +335,12 @@ void portal_release_table(struct domain *d)
     d->rooted = 0;
 }
 
+/* The live portal registered under name (revoked ones keep their entry
+ * until their last reference goes, but are not found). */
 struct portal *portal_by_name(const char *name)
 {
-    for (int i = 0; i < MAX_SYS_PORTALS; i++)
-        if (portals[i] && portals[i]->dom && strcmp(portals[i]->name, name) == 0)
-            return portals[i];
+    for (struct portal *p = by_name[name_hash(name)]; p; p = p->name_next)
+        if (p->dom && strcmp(p->name, name) == 0)
+            return p;
     return 0;
 }

@@ -113,6 +113,7 @@ struct portal {
     uint32_t iface_id;
     uint32_t in_max, out_max;       /* argument descriptor: buffer limits */
     struct portal *global;          /* system-wide remap target, or NULL */
+    struct portal *name_next;       /* portal.c's name hash chain */
     int refs;                       /* table entries + creator */
     uint32_t calls;
 };
@@ -163,6 +164,7 @@ struct portal *portal_create(struct domain *d, const char *name, idc_handler_t h
 int  portal_grant(struct domain *to, struct portal *p);          /* returns the local id */
 void portal_kill_domain(struct domain *d);
 void portal_revoke(struct portal *p);
+int  portal_release(struct domain *d, int local);
 void portal_release_table(struct domain *d);
 struct portal *portal_by_id(int id);
 struct portal *portal_by_name(const char *name);
@@ -181,6 +183,10 @@ int  rooted_count(const struct domain *root);
 void idc_init(void);
 void idc_syscall(struct trapframe *tf);
 void basesvc_init(void);
+struct portal *sysinfo_portal(void);
+int  rooted_entry(const struct domain *root, uint32_t i, struct portal **from, struct portal **to);
+uint32_t rooted_capacity(const struct domain *root);
+void kbench_init(void);
 void basesvc_thread_exited(int tid, int status);
 int  kctx_save(uint32_t *ctx) __attribute__((returns_twice));  /* setjmp-like: 0, then 1 on resume */
 void kctx_resume(uint32_t *ctx) __attribute__((noreturn));

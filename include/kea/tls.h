@@ -16,5 +16,6 @@
 #define BASE_MEMORY   3
 #define BASE_PORTAL   4
 #define BASE_IRQ      5
-#define BASE_NPORTALS 6
+#define BASE_SYS      6
+#define BASE_NPORTALS 7
 #endif

@@ -17,6 +17,7 @@
 #include "portal_client.h"
 #include "domain_client.h"
 #include "irq_client.h"
+#include "sys_client.h"
 
 /* Bindings to the base services, at the local ids the kernel grants. */
 const kea_binding_t kea_base_console = { BASE_CONSOLE, CONSOLE_IFACE_ID };
@@ -25,6 +26,7 @@ const kea_binding_t kea_base_domain = { BASE_DOMAIN, DOMAIN_IFACE_ID };
 const kea_binding_t kea_base_memory = { BASE_MEMORY, MEMORY_IFACE_ID };
 const kea_binding_t kea_base_portal = { BASE_PORTAL, PORTAL_IFACE_ID };
 const kea_binding_t kea_base_irq = { BASE_IRQ, IRQ_IFACE_ID };
+const kea_binding_t kea_base_sys = { BASE_SYS, SYS_IFACE_ID };
 
 /* ---- console: output is kept until a newline (or 256 bytes), so a line
  * costs one IDC instead of one per character. ---- */

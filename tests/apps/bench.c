@@ -8,6 +8,7 @@
 #include "thread_client.h"
 #include "domain_client.h"
 #include "portal_client.h"
+#include "bench_client.h"
 
 extern const kea_binding_t kea_base_thread, kea_base_domain, kea_base_portal;
 uint32_t kea_domain_id(void);
@@ -93,6 +94,27 @@ int main(void)
     MEASURE("null_idc_rooted_other_root", memset(&a, 0, sizeof a), portal_invoke(IDC_PP(f.portal, ECHO_PROC_PING), &a));
     portal_remap_rooted(&kea_base_portal, kea_domain_id(), gsys, sys);
     MEASURE("null_idc_rooted_1_mine", memset(&a, 0, sizeof a), portal_invoke(IDC_PP(f.portal, ECHO_PROC_PING), &a));
+    /* 10,000 rooted remaps for this root, of other portals: the lookup of
+     * f's portal probes a map that large. */
+    int made = 1;
+    for (int i = 1; i < 10000; i++) {
+        char name[16];
+        uint32_t psys, plocal;
+        snprintf(name, sizeof name, "bench.%d", i);
+        if (portal_create(&kea_base_portal, 0x1000, 0, ECHO_IFACE_ID, name, &psys, &plocal) < 0 ||
+            portal_remap_rooted(&kea_base_portal, kea_domain_id(), psys, gsys) < 0 ||
+            portal_release(&kea_base_portal, plocal) < 0)
+            break;
+        made++;
+    }
+    if (made == 10000)
+        MEASURE("null_idc_rooted_10000_mine", memset(&a, 0, sizeof a), portal_invoke(IDC_PP(f.portal, ECHO_PROC_PING), &a));
+    else
+        printf("bench: only %d rooted remaps could be installed\n", made);
+    kea_binding_t kb;
+    uint32_t kk = 0;
+    if (BENCH_BIND("kernel", &kb) == 0 && bench_kernel_to_kernel(&kb, 2000, &kk) == 0)
+        printf("BENCH null_idc_kernel_kernel %u\n", kk);
     MEASURE("remap_op", , portal_remap_global(&kea_base_portal, sys, gsys); portal_unremap_global(&kea_base_portal, sys));
     printf("BENCH done 0\n");
     return 0;

@@ -269,6 +269,14 @@ static void bad_input(void)
     EXPECT_EQ("map-slot-area", memory_map(&kea_base_memory, ACT_SLOTS_BASE, 1, true), -KEA_EINVAL);
     EXPECT_EQ("remap-bad-local", portal_remap(&kea_base_portal, kea_domain_id(), 250, sys_of("f.echo")),
               -KEA_EBADPORTAL);
+    EXPECT_EQ("release-base-portal", portal_release(&kea_base_portal, 0), -KEA_EPERM);
+    EXPECT_EQ("release-bad-local", portal_release(&kea_base_portal, 240), -KEA_EBADPORTAL);
+    {
+        kea_binding_t tmp;
+        ECHO_BIND("f", &tmp);
+        EXPECT_EQ("release", portal_release(&kea_base_portal, tmp.portal), 0);
+        EXPECT_EQ("call-after-release", echo_ping(&tmp, 1, &y), -KEA_EBADPORTAL);
+    }
     EXPECT_EQ("remap-bad-domain", portal_remap(&kea_base_portal, 63, 0, sys_of("f.echo")), -KEA_ENOENT);
     EXPECT_EQ("spawn-missing-module", domain_spawn(&kea_base_domain, "nosuch.o", 0, &y), -KEA_ENOENT);
 }

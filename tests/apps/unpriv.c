@@ -7,8 +7,9 @@
 #include "thread_client.h"
 #include "memory_client.h"
 #include "irq_client.h"
+#include "sys_client.h"
 
-extern const kea_binding_t kea_base_portal, kea_base_domain, kea_base_thread, kea_base_memory, kea_base_irq;
+extern const kea_binding_t kea_base_portal, kea_base_domain, kea_base_thread, kea_base_memory, kea_base_irq, kea_base_sys;
 uint32_t kea_domain_id(void);
 
 static void expect(const char *name, int got, int want)
@@ -33,6 +34,7 @@ int main(void)
     expect("unpriv-share", memory_share(&kea_base_memory, 0x400000, 1, other), -KEA_EPERM);
     expect("unpriv-ioports", irq_ioports(&kea_base_irq, 0x70, 2), -KEA_EPERM);
     expect("unpriv-irq-attach", irq_attach(&kea_base_irq, 8, 0), -KEA_EPERM);
+    expect("unpriv-shutdown", sys_shutdown(&kea_base_sys), -KEA_EPERM);
     expect("unpriv-remap-own-table", portal_remap(&kea_base_portal, kea_domain_id(), b.portal, g), 0);
     uint32_t who = 0;
     echo_who(&b, &who);

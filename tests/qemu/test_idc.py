@@ -64,7 +64,7 @@ def test_authority(h):
     h.expect("unpriv: done")
     fails = re.findall(r"^FAIL: .*$", h.out, re.M)
     check(not fails, "\n".join(fails))
-    check(len(re.findall(r"^PASS: idc/unpriv", h.out, re.M)) == 10, "not every authority check ran")
+    check(len(re.findall(r"PASS: idc/unpriv", h.out)) == 11, "not every authority check ran")
 
 
 def test_domain_destroy_frees_everything(h):
@@ -96,3 +96,12 @@ def test_constructors_run_in_the_domain(h):
     h.send("spawn ctor.o\n")
     # early (priority 200) runs before the default-priority one.
     h.expect(r"ctor: constructed 21\b")
+
+
+def test_sys_service(h):
+    h.boot()
+    h.send(f"spawn systest.o {RIGHTS_ALL}\n")
+    h.expect(r"systest: done, (\d+) failed", 120)
+    fails = re.findall(r"FAIL: .*$", h.out, re.M)
+    check(not fails, "\n".join(fails))
+    check(len(re.findall(r"PASS: sys/", h.out)) == 12, "not every sys check ran")

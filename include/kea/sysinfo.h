@@ -1,0 +1,49 @@
+/* Records returned by the sys base service (kernel/base/sys.idl). */
+#ifndef KEA_SYSINFO_H
+#define KEA_SYSINFO_H
+#include <stdint.h>
+
+#define SYS_NAME 24
+
+struct sys_domain {
+    uint32_t id;
+    char name[SYS_NAME];
+    uint32_t pages;           /* user pages mapped */
+    uint32_t threads;         /* threads rooted here */
+    uint32_t active;          /* activations inside now */
+    uint32_t calls_in;        /* IDCs served by its portals */
+    uint32_t rights;
+    uint32_t kernel;          /* 1 for the kernel domain */
+};
+
+struct sys_thread {
+    uint32_t id;
+    char name[16];
+    uint32_t state;           /* 1 runnable, 2 running, 3 sleeping, 4 zombie */
+    uint32_t root;            /* root domain id */
+    uint32_t depth;           /* activations on its stack */
+    uint32_t in;              /* domain of the top activation */
+};
+
+struct sys_portal {           /* one entry of a domain's portal table */
+    uint32_t local;
+    uint32_t sys;             /* system portal id it reaches now */
+    uint32_t orig;            /* before a per-domain remap, or 0xffffffff */
+};
+
+struct sys_sysportal {
+    uint32_t id;
+    char name[32];            /* "service.interface" */
+    uint32_t dom;             /* implementing domain, 0xffffffff once revoked */
+    uint32_t iface_id;
+    uint32_t global;          /* system-wide remap target, or 0xffffffff */
+    uint32_t calls;
+    uint32_t refs;
+};
+
+struct sys_rooted { uint32_t root, from, to; };
+
+struct sys_module { char name[48]; uint32_t size; };
+
+#define SYS_NONE 0xffffffffu
+#endif

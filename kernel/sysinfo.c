@@ -1,0 +1,218 @@
+/* The sys base service: what the shell shows (domains, threads, portal
+ * tables, system portals, rooted remaps, boot modules, memory) and power.
+ * Lists are paged: records from `start` on, as many as fit in the caller's
+ * out-buffer, and the index to continue from (0 when complete). */
+#include <stdio.h>
+#include <string.h>
+#include <kea/sysinfo.h>
+#include <kea/tls.h>
+#include "kernel.h"
+#include "proc.h"
+#include "sys_server.h"
+
+/* Copy records produced by get(i, rec) for i = start.. into out. */
+static int page(uint32_t start, uint32_t limit, size_t recsize, void *out, size_t cap,
+                size_t *len, uint32_t *next, int (*get)(uint32_t i, void *rec, void *ctx), void *ctx)
+{
+    if (cap < recsize) return -KEA_EINVAL;
+    size_t n = 0;
+    uint32_t i;
+    for (i = start; i < limit; i++) {
+        uint8_t rec[128];
+        if (!get(i, rec, ctx)) continue;
+        if (n + recsize > cap) break;
+        memcpy((uint8_t *)out + n, rec, recsize);
+        n += recsize;
+    }
+    *len = n;
+    *next = i < limit ? i : 0;
+    return 0;
+}
+
+static int get_domain(uint32_t i, void *rec, void *ctx)
+{
+    (void)ctx;
+    struct domain *d = domain_at((int)i);
+    if (!d) return 0;
+    struct sys_domain *r = rec;
+    memset(r, 0, sizeof *r);
+    r->id = (uint32_t)d->id;
+    strlcpy(r->name, d->name, sizeof r->name);
+    r->pages = d->pages;
+    r->threads = (uint32_t)d->nthreads;
+    r->active = (uint32_t)d->active;
+    uint32_t calls = 0;
+    for (int p = 0; p < portal_count(); p++)
+        if (portal_at(p) && portal_at(p)->dom == d) calls += portal_at(p)->calls;
+    r->calls_in = calls;
+    r->rights = d->rights;
+    r->kernel = (uint32_t)d->is_kernel;
+    return 1;
+}
+
+static int sys_domains(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
+{
+    (void)self;
+    return page(start, (uint32_t)domain_count(), sizeof(struct sys_domain), out, cap, len, next, get_domain, 0);
+}
+
+static int get_thread(uint32_t i, void *rec, void *ctx)
+{
+    (void)ctx;
+    struct thread *t = thread_at((int)i);
+    if (!t || t->state == T_ZOMBIE) return 0;
+    struct sys_thread *r = rec;
+    memset(r, 0, sizeof *r);
+    r->id = (uint32_t)t->id;
+    strlcpy(r->name, t->name, sizeof r->name);
+    r->state = t->state;
+    r->root = (uint32_t)t->root->id;
+    r->depth = (uint32_t)t->depth + 1;
+    r->in = (uint32_t)t->act[t->depth].dom->id;
+    return 1;
+}
+
+static int sys_threads(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
+{
+    (void)self;
+    return page(start, MAX_THREADS, sizeof(struct sys_thread), out, cap, len, next, get_thread, 0);
+}
+
+static int get_local(uint32_t i, void *rec, void *ctx)
+{
+    struct domain *d = ctx;
+    struct portal_slot *s = &d->ptab[i];
+    if (!s->cur) return 0;
+    struct sys_portal *r = rec;
+    r->local = i;
+    r->sys = (uint32_t)s->cur->id;
+    r->orig = s->orig ? (uint32_t)s->orig->id : SYS_NONE;
+    return 1;
+}
+
+static int sys_portals(void *self, uint32_t dom, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
+{
+    (void)self;
+    struct domain *d = domain_by_id((int)dom);
+    if (!d) return -KEA_ENOENT;
+    return page(start, IDC_MAX_PORTALS, sizeof(struct sys_portal), out, cap, len, next, get_local, d);
+}
+
+static int get_sysportal(uint32_t i, void *rec, void *ctx)
+{
+    (void)ctx;
+    struct portal *p = portal_at((int)i);
+    if (!p) return 0;
+    struct sys_sysportal *r = rec;
+    memset(r, 0, sizeof *r);
+    r->id = (uint32_t)p->id;
+    strlcpy(r->name, p->name, sizeof r->name);
+    r->dom = p->dom ? (uint32_t)p->dom->id : SYS_NONE;
+    r->iface_id = p->iface_id;
+    r->global = p->global ? (uint32_t)p->global->id : SYS_NONE;
+    r->calls = p->calls;
+    r->refs = (uint32_t)p->refs;
+    return 1;
+}
+
+static int sys_sysportals(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
+{
+    (void)self;
+    return page(start, (uint32_t)portal_count(), sizeof(struct sys_sysportal), out, cap, len, next,
+                get_sysportal, 0);
+}
+
+/* Rooted remaps, numbered over all roots: index = root * 65536 + entry. */
+static int get_rooted(uint32_t i, void *rec, void *ctx)
+{
+    (void)ctx;
+    struct domain *root = domain_at((int)(i >> 16));
+    struct portal *from, *to;
+    if (!root || rooted_entry(root, i & 0xffff, &from, &to) < 0) return 0;
+    struct sys_rooted *r = rec;
+    r->root = (uint32_t)root->id;
+    r->from = (uint32_t)from->id;
+    r->to = (uint32_t)to->id;
+    return 1;
+}
+
+static int sys_rooted(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
+{
+    (void)self;
+    /* Skip empty roots and the unused tail of each map quickly. */
+    uint32_t limit = (uint32_t)domain_count() << 16;
+    while (start < limit) {
+        struct domain *root = domain_at((int)(start >> 16));
+        if (root && (start & 0xffff) < rooted_capacity(root)) break;
+        start = ((start >> 16) + 1) << 16;
+    }
+    if (start >= limit) { *len = 0; *next = 0; return 0; }
+    uint32_t end = (start & ~0xffffu) + rooted_capacity(domain_at((int)(start >> 16)));
+    int r = page(start, end, sizeof(struct sys_rooted), out, cap, len, next, get_rooted, 0);
+    if (r == 0 && *next == 0 && end < limit)
+        *next = ((end >> 16) + 1) << 16;          /* continue with the next root */
+    return r;
+}
+
+static int get_module(uint32_t i, void *rec, void *ctx)
+{
+    (void)ctx;
+    const struct bmod *m = bmodfs_get((int)i);
+    if (!m) return 0;
+    struct sys_module *r = rec;
+    memset(r, 0, sizeof *r);
+    strlcpy(r->name, m->name, sizeof r->name);
+    r->size = (uint32_t)m->size;
+    return 1;
+}
+
+static int sys_modules(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
+{
+    (void)self;
+    return page(start, (uint32_t)bmodfs_count(), sizeof(struct sys_module), out, cap, len, next,
+                get_module, 0);
+}
+
+static int sys_read_module(void *self, const char *name, uint32_t offset, void *data, size_t cap,
+                           size_t *len, uint32_t *size)
+{
+    (void)self;
+    const struct bmod *m = bmodfs_find(name);
+    if (!m) return -KEA_ENOENT;
+    *size = (uint32_t)m->size;
+    if (offset > m->size) return -KEA_EINVAL;
+    size_t n = m->size - offset < cap ? m->size - offset : cap;
+    memcpy(data, m->data + offset, n);
+    *len = n;
+    return 0;
+}
+
+static int sys_memory(void *self, uint32_t *free_kib, uint32_t *pages, uint32_t *heap)
+{
+    (void)self;
+    struct pmem_stats st;
+    pmem_stats(&st);
+    *free_kib = (uint32_t)(st.free / 1024);
+    *pages = (uint32_t)st.pages_in_use;
+    *heap = (uint32_t)st.heap_bytes;
+    return 0;
+}
+
+static int sys_shutdown(void *self)
+{
+    (void)self;
+    struct domain *d = cur->depth > 0 ? cur->act[cur->depth - 1].dom : cur->root;
+    if (!(d->rights & RIGHT_DOMAINS)) return -KEA_EPERM;
+    kernel_poweroff();
+}
+
+static const struct sys_ops ops = {
+    sys_domains, sys_threads, sys_portals, sys_sysportals, sys_rooted, sys_modules,
+    sys_read_module, sys_memory, sys_shutdown,
+};
+static struct sys_server server = { &ops, 0 };
+
+struct portal *sysinfo_portal(void)
+{
+    return portal_create(kernel_domain, "kernel.sys", sys_dispatch, &server, SYS_IFACE_ID, 256, IDC_BUF_MAX);
+}
