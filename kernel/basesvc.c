@@ -20,6 +20,7 @@
 #include "portal_server.h"
 #include "irq_server.h"
 #include "sys_server.h"
+#include "pager_client.h"
 
 /* Bindings for kernel-placed objects: the kernel domain holds the base
  * portals at the same local ids as every user domain (udomain.c). */
@@ -263,7 +264,84 @@ static int mem_grow(void *self, uint32_t nbytes, uint32_t *addr)
     return 0;
 }
 
-static const struct memory_ops memory_ops = { mem_map, mem_unmap, mem_share, mem_copy, mem_grow };
+/* The other domain of a pager operation (the domains right needed). */
+static struct domain *other(uint32_t dom, uint32_t va)
+{
+    struct domain *d = domain_by_id((int)dom);
+    if (!d || d->is_kernel || !has_right(RIGHT_DOMAINS) || (va & (PGSIZE - 1)) || !user_area(va, 1))
+        return 0;
+    return d;
+}
+
+static int mem_map_in(void *self, uint32_t dom, uint32_t va, bool writable)
+{
+    (void)self;
+    struct domain *d = other(dom, va);
+    return d ? domain_map(d, va, 1, writable, 0) : -KEA_EPERM;
+}
+
+static int mem_unmap_in(void *self, uint32_t dom, uint32_t va)
+{
+    (void)self;
+    struct domain *d = other(dom, va);
+    return d ? domain_unmap(d, va, 1) : -KEA_EPERM;
+}
+
+static int mem_read_in(void *self, uint32_t dom, uint32_t va, void *data, size_t cap, size_t *len)
+{
+    (void)self;
+    struct domain *d = other(dom, va);
+    if (!d) return -KEA_EPERM;
+    const void *src = domain_kva(d, va);
+    if (!src) return -KEA_EFAULT;
+    *len = cap < PGSIZE ? cap : PGSIZE;
+    memcpy(data, src, *len);
+    return 0;
+}
+
+static int mem_write_in(void *self, uint32_t dom, uint32_t va, const void *data, size_t len)
+{
+    (void)self;
+    struct domain *d = other(dom, va);
+    if (!d) return -KEA_EPERM;
+    void *dst = domain_kva(d, va);
+    if (!dst) return -KEA_EFAULT;
+    if (len > PGSIZE) return -KEA_E2BIG;
+    memcpy(dst, data, len);
+    return 0;
+}
+
+static int mem_accessed_in(void *self, uint32_t dom, uint32_t va, bool *accessed, bool *dirty)
+{
+    (void)self;
+    struct domain *d = other(dom, va);
+    if (!d) return -KEA_EPERM;
+    int a, w;
+    int r = domain_accessed(d, va, &a, &w);
+    *accessed = a;
+    *dirty = w;
+    return r;
+}
+
+static int mem_pager(void *self, uint32_t dom, uint32_t local)
+{
+    (void)self;
+    struct domain *c = caller(), *d = domain_by_id((int)dom);
+    if (!d || d->is_kernel) return -KEA_ENOENT;
+    if (d != c && !has_right(RIGHT_DOMAINS)) return -KEA_EPERM;
+    if (local >= IDC_MAX_PORTALS || !c->ptab[local].cur) return -KEA_EBADPORTAL;
+    struct portal *p = c->ptab[local].cur;
+    if (p->iface_id != PAGER_IFACE_ID) return -KEA_EIFACE;
+    portal_get(p);
+    if (d->pager) portal_put(d->pager);
+    d->pager = p;
+    return 0;
+}
+
+static const struct memory_ops memory_ops = {
+    mem_map, mem_unmap, mem_share, mem_copy, mem_grow, mem_map_in, mem_unmap_in,
+    mem_read_in, mem_write_in, mem_accessed_in, mem_pager,
+};
 
 /* ---- portals ---- */
 static int po_create(void *self, uint32_t handler, uint32_t arg, uint32_t iface_id,
@@ -443,7 +521,7 @@ void basesvc_init(void)
     p[BASE_DOMAIN] = portal_create(kernel_domain, "kernel.domain", domain_dispatch, &domain_srv,
                                    DOMAIN_IFACE_ID, 64, 0);
     p[BASE_MEMORY] = portal_create(kernel_domain, "kernel.memory", memory_dispatch, &memory_srv,
-                                   MEMORY_IFACE_ID, 0, 0);
+                                   MEMORY_IFACE_ID, IDC_BUF_MAX, IDC_BUF_MAX);
     p[BASE_PORTAL] = portal_create(kernel_domain, "kernel.portal", portal_dispatch, &portal_srv,
                                    PORTAL_IFACE_ID, 64, 0);
     p[BASE_IRQ] = portal_create(kernel_domain, "kernel.irq", irq_dispatch, &irq_srv,

@@ -191,6 +191,18 @@ int domain_copy(struct domain *from, uint32_t va, uint32_t npages, struct domain
     return 0;
 }
 
+/* Read and clear the accessed and dirty bits of the page at va. */
+int domain_accessed(struct domain *d, uint32_t va, int *accessed, int *dirty)
+{
+    uint32_t *pte = d->is_kernel || va >= USER_TOP ? 0 : walk(d, va, 0);
+    if (!pte || !(*pte & PTE_P)) return -KEA_EFAULT;
+    *accessed = (*pte & PTE_A) != 0;
+    *dirty = (*pte & PTE_D) != 0;
+    *pte &= ~(PTE_A | PTE_D);
+    flush(d, va);
+    return 0;
+}
+
 void *domain_kva(struct domain *d, uint32_t va)
 {
     if (d->is_kernel) return (void *)va;
@@ -261,6 +273,7 @@ int domain_destroy(struct domain *d)
             if (t->act[k].dom == d) return -KEA_EBUSY;     /* executing inside d */
     }
     kill_domain_threads(d);
+    if (d->pager) portal_put(d->pager);
     kobj_forget_domain(d);
     irqsvc_forget_domain(d);
     ioports_forget_domain(d);

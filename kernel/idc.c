@@ -13,6 +13,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "irqsvc.h"
+#include "pager_client.h"
 
 int idc_have_sysenter;
 
@@ -315,10 +316,29 @@ int domain_call(struct domain *d, uint32_t fn, uint32_t arg)
 /* A CPU exception in user mode.  Inside an IDC, the callee's activation is
  * unwound and its caller gets -KEA_ECALLEEFAULT; in a thread's own domain
  * (no caller) the thread ends. */
+/* A page fault in the paged area of a domain with a pager: ask the pager,
+ * on this thread, to make the page present.  1 = resolved, retry. */
+static int page_in(struct thread *t, struct domain *d, struct trapframe *tf)
+{
+    uint32_t va = rcr2();
+    if (tf->trapno != T_PGFLT || !d->pager || va < PAGED_BASE || va >= PAGED_TOP)
+        return 0;
+    struct idc_args a = { .w = { (uint32_t)d->id, va & ~(PGSIZE - 1), (tf->err & 2) ? 1u : 0u } };
+    d->faults++;
+    int r = invoke_resolved(t, d, d->pager, IDC_PP(0, PAGER_PROC_FAULT), &a);
+    if (r < 0) {
+        printf("kea: pager of domain %s failed for %08x: %s\n", d->name, va, kea_strerror(r));
+        return 0;
+    }
+    return domain_kva(d, va) != 0;       /* the pager must have mapped it */
+}
+
 void user_exception(struct trapframe *tf)
 {
     struct thread *t = cur;
     struct domain *d = t->act[t->depth].dom;
+    if (page_in(t, d, tf))
+        return;
     printf("kea: %s in domain %s (thread %d): eip %08x", trap_name(tf->trapno), d->name, t->id, tf->eip);
     if (tf->trapno == T_PGFLT)
         printf(", address %08x (%s)", rcr2(), (tf->err & 2) ? "write" : "read");

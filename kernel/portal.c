@@ -42,6 +42,7 @@ struct portal *portal_at(int i) { return portal_by_id(i); }
 int portal_count(void) { return MAX_SYS_PORTALS; }
 
 static void portal_hold(struct portal *p) { if (p) p->refs++; }
+void portal_put(struct portal *p);
 
 static void portal_drop(struct portal *p)
 {
@@ -82,6 +83,10 @@ struct portal *portal_create(struct domain *d, const char *name, idc_handler_t h
     by_name[bucket] = p;
     return p;
 }
+
+/* References held by the kernel outside portal tables (pagers). */
+void portal_get(struct portal *p) { portal_hold(p); }
+void portal_put(struct portal *p) { portal_drop(p); }
 
 /* Revoke a portal: invocations fail with -KEA_EDEAD from now on. */
 void portal_revoke(struct portal *p)

@@ -67,6 +67,8 @@ struct domain {
     uint32_t image_top;             /* next free address for loaded objects */
     struct { int used, value; } sem[16];   /* semaphores (thread service) */
     uint8_t *iomap;                 /* I/O permission bitmap, if granted ports */
+    struct portal *pager;           /* handles faults in the paged area, or NULL */
+    uint32_t faults;                /* page faults delivered to the pager */
     uint32_t pages;                 /* user pages mapped */
     uint32_t calls_in;              /* IDCs served */
 };
@@ -130,6 +132,7 @@ struct domain *domain_by_name(const char *name);
 int  domain_map(struct domain *d, uint32_t va, uint32_t npages, int writable, uint8_t **kva_out);
 int  domain_unmap(struct domain *d, uint32_t va, uint32_t npages);
 int  domain_insert(struct domain *d, uint32_t va, void *page, int writable);
+int  domain_accessed(struct domain *d, uint32_t va, int *accessed, int *dirty);
 int  domain_call(struct domain *d, uint32_t fn, uint32_t arg);  /* run fn(arg) there */
 int  portal_call(struct portal *p, uint32_t proc, struct idc_args *a); /* no table lookup */
 int  domain_share(struct domain *from, uint32_t va, uint32_t npages, struct domain *to, uint32_t to_va, int writable);
@@ -164,6 +167,8 @@ struct portal *portal_create(struct domain *d, const char *name, idc_handler_t h
 int  portal_grant(struct domain *to, struct portal *p);          /* returns the local id */
 void portal_kill_domain(struct domain *d);
 void portal_revoke(struct portal *p);
+void portal_get(struct portal *p);
+void portal_put(struct portal *p);
 int  portal_release(struct domain *d, int local);
 void portal_release_table(struct domain *d);
 struct portal *portal_by_id(int id);

@@ -207,8 +207,9 @@ static int sys_shutdown(void *self)
 }
 
 static const struct sys_ops ops = {
-    sys_domains, sys_threads, sys_portals, sys_sysportals, sys_rooted, sys_modules,
-    sys_read_module, sys_memory, sys_shutdown,
+    .domains = sys_domains, .threads = sys_threads, .portals = sys_portals,
+    .sysportals = sys_sysportals, .rooted = sys_rooted, .modules = sys_modules,
+    .read_module = sys_read_module, .memory = sys_memory, .shutdown = sys_shutdown,
 };
 static struct sys_server server = { &ops, 0 };
 

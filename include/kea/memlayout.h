@@ -29,6 +29,8 @@
 /* The user half, the same in every domain. */
 #define USER_IMAGE_BASE 0x00400000u /* loaded objects (runtime, program, services) */
 #define USER_HEAP_BASE  0x40000000u /* grows up: the runtime's malloc */
+#define PAGED_BASE      0x60000000u /* demand-paged by the domain's pager */
+#define PAGED_TOP       0x70000000u
 #define USER_HEAP_TOP   0xa0000000u
 #define ACT_SLOTS_BASE  0xa0000000u /* activation slots */
 #define ACT_SLOT_SIZE   0x8000u     /* guard | stack | in | out | unmapped */

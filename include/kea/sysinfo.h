@@ -45,5 +45,15 @@ struct sys_rooted { uint32_t root, from, to; };
 
 struct sys_module { char name[48]; uint32_t size; };
 
+struct sys_service {
+    char name[SYS_NAME];
+    char object[SYS_NAME];    /* the module it was loaded from */
+    uint32_t kernel;          /* 1: placed in the kernel, 0: in a user domain */
+    uint32_t dom;             /* its domain (0 for the kernel) */
+    uint32_t size;            /* bytes of its loaded regions */
+    uint32_t calls;           /* invocations of its portals */
+    char ifaces[48];          /* its interfaces, comma-separated */
+};
+
 #define SYS_NONE 0xffffffffu
 #endif

@@ -2,7 +2,7 @@
 # Each is one relocatable object, compiled the way services are; echosrv.c
 # and probe.c are built once per service name.
 APP_GEN  := $(addprefix $(BUILD)/gen/,echo_client.o echo_server.o probe_client.o probe_server.o \
-              irqev_client.o irqev_server.o bench_client.o)
+              irqev_client.o irqev_server.o bench_client.o pager_server.o)
 APP_PLAIN := $(filter-out tests/apps/echosrv.c tests/apps/probe.c,$(wildcard tests/apps/*.c))
 APP_OBJS := $(patsubst tests/apps/%.c,$(BUILD)/apps/%.o,$(APP_PLAIN)) \
             $(BUILD)/apps/srv_f.o $(BUILD)/apps/srv_g.o $(BUILD)/apps/srv_h.o \

@@ -105,3 +105,15 @@ def test_sys_service(h):
     fails = re.findall(r"FAIL: .*$", h.out, re.M)
     check(not fails, "\n".join(fails))
     check(len(re.findall(r"PASS: sys/", h.out)) == 12, "not every sys check ran")
+
+
+def test_demand_paging_through_a_user_pager(h):
+    h.boot()
+    h.send(f"spawn pgsrv.o {RIGHTS_ALL}\n")
+    h.expect(r"pgsrv: (\d+) faults served", 120)
+    check(re.search(r"PASS: pgsrv/register \(0\)", h.out), "pager registration")
+    check("PASS: pgsrv/register-wrong-interface" in h.out, "wrong interface accepted")
+    check("PASS: pgapp/demand-paged (16 of 16)" in h.out, "pages not demand-paged correctly")
+    check(re.search(r"pager of domain pgapp failed for 60064000", h.out), "refused fault not reported")
+    check(re.search(r"thread \d+ ended by the fault", h.out), "faulting thread not ended")
+    check("FAIL: pgapp" not in h.out, "refused page was readable")
