@@ -110,15 +110,11 @@ static void call_kernel(struct thread *t, struct trapframe *tf, struct portal *p
 
 static void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out_len);
 
-void idc_syscall(struct trapframe *tf)
+/* Every invocation the fast path does not take: errors, buffers, kernel
+ * targets, a domain with no cached activation slot. */
+static __attribute__((noinline)) void idc_call_general(struct thread *t, struct trapframe *tf,
+                                                        struct portal *p, struct domain *from)
 {
-    struct thread *t = cur;
-    if (tf->eax == IDC_RETURN) {
-        idc_return(t, tf, (int)tf->ecx, tf->edx);
-        return;
-    }
-    struct domain *from = t->act[t->depth].dom;
-    struct portal *p = resolve(from, IDC_PP_PORTAL(tf->eax), t->root);
     int err = KEA_EBADPORTAL;
     if (!p) goto fail;
     struct domain *to = p->dom;
@@ -170,6 +166,67 @@ fail:
     tf->ebp = 0;                         /* no out-buffer bytes */
 }
 
+/* portal_invoke from a user domain.  The fast path is a call between user
+ * domains without buffers into a domain with a cached activation slot:
+ * look up, push the activation, switch address space, enter the callee. */
+void idc_syscall(struct trapframe *tf)
+{
+    struct thread *t = cur;
+    uint32_t pp = tf->eax;
+    if (pp == IDC_RETURN) {
+        idc_return(t, tf, (int)tf->ecx, tf->edx);
+        return;
+    }
+    struct domain *from = t->act[t->depth].dom;
+    struct portal *p = resolve(from, IDC_PP_PORTAL(pp), t->root);
+    struct domain *to;
+    struct actslot *s;
+    if (!p || !(to = p->dom) || tf->ebp || t->depth + 1 >= MAX_DEPTH) {
+        idc_call_general(t, tf, p, from);
+        return;
+    }
+    if (to->is_kernel) {                 /* a kernel-placed service, no buffers */
+        struct idc_call c = {
+            .proc = IDC_PP_PROC(pp), .w = { tf->ebx, tf->esi, tf->edi }, .caller = (uint32_t)from->id,
+        };
+        struct activation *a = &t->act[++t->depth];
+        a->dom = to;
+        a->portal = p;
+        a->slot = 0;
+        p->calls++;
+        tf->eax = (uint32_t)p->handler(p->arg, &c);
+        t->depth--;
+        switch_space(t, from);           /* in case the service called out */
+        tf->ebx = c.w[0];
+        tf->esi = c.w[1];
+        tf->edi = c.w[2];
+        tf->ebp = 0;
+        return;
+    }
+    if (!(s = to->free_slots)) {
+        idc_call_general(t, tf, p, from);
+        return;
+    }
+    to->free_slots = s->next;
+    struct activation *a = &t->act[++t->depth];
+    a->dom = to;
+    a->portal = p;
+    a->slot = s;
+    a->kargs = 0;
+    a->ret_eip = tf->eip;
+    a->ret_esp = tf->esp;
+    a->out_cap = 0;
+    p->calls++;
+    to->active++;
+    switch_space(t, to);
+    tf->ebp = IDC_PP_PROC(pp) | (uint32_t)from->id << 16;
+    tf->eax = (uint32_t)p->handler;
+    s->entry_kva[0] = (uint32_t)p->arg;
+    s->entry_kva[1] = 0;
+    tf->eip = to->upcall_entry;
+    tf->esp = SLOT_STACK_TOP(s) - 8;
+}
+
 /* The callee returned (or faulted: status -KEA_ECALLEEFAULT): pop its
  * activation, copy the out-buffer to the caller, resume the caller. */
 static void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out_len)
@@ -188,7 +245,8 @@ static void idc_return(struct thread *t, struct trapframe *tf, int status, uint3
     a->dom->active--;
     if (a->kargs) {                      /* a kernel caller: resume it */
         struct idc_args *k = a->kargs;
-        memcpy(k->out, s->out_kva, out_len);
+        if (out_len)
+            memcpy(k->out, s->out_kva, out_len);
         k->w[0] = tf->ebx;
         k->w[1] = tf->esi;
         k->w[2] = tf->edi;
@@ -203,7 +261,8 @@ static void idc_return(struct thread *t, struct trapframe *tf, int status, uint3
     switch_space(t, t->act[t->depth].dom);
     if (out_len && copy_to_user(a->out_uptr, s->out_kva, out_len))
         status = -KEA_EFAULT;
-    slot_put(a->dom, s);
+    s->next = a->dom->free_slots;        /* slot_put, inline on this path */
+    a->dom->free_slots = s;
     tf->eax = (uint32_t)status;
     tf->ebp = out_len;
     tf->eip = a->ret_eip;
@@ -219,7 +278,8 @@ static int upcall(struct thread *t, struct portal *p, uint32_t pp, struct idc_ar
     struct domain *to = p->dom;
     struct actslot *s = slot_get(to);
     if (!s) return -KEA_ENOMEM;
-    memcpy(s->in_kva, args->in, args->in_len);
+    if (args->in_len)
+        memcpy(s->in_kva, args->in, args->in_len);
     struct activation *a = &t->act[++t->depth];
     a->dom = to;
     a->portal = p;
@@ -272,7 +332,9 @@ static int invoke_resolved(struct thread *t, struct domain *from, struct portal 
         p->calls++;
         status = p->handler(p->arg, &c);
         t->depth--;
-        memcpy(args->w, c.w, sizeof c.w);
+        args->w[0] = c.w[0];             /* not memcpy: a call on this path */
+        args->w[1] = c.w[1];
+        args->w[2] = c.w[2];
         args->out_len = c.out_len <= c.out_cap ? c.out_len : 0;
     }
     return status;

@@ -31,7 +31,7 @@ alltraps:
         pushl   %fs
         pushl   %gs
         pushal
-        movw    $KDATA_SEL, %ax
+        movw    $UDATA_SEL, %ax          /* flat data, the same for kernel and user */
         movw    %ax, %ds
         movw    %ax, %es
         movw    %ax, %fs

@@ -25,6 +25,9 @@ int main(void)
     idc1_marker(1);
     portal_invoke(IDC_PP(f.portal, ECHO_PROC_PING), &a);
     idc1_marker(2);
+    uint32_t tid;
+    thread_id(&kea_base_thread, &tid);
+    idc1_marker(3);
     printf("idc1: done\n");
     return 0;
 }
