@@ -7,6 +7,7 @@
 #include "i386/arch.h"
 #include "kernel.h"
 #include "proc.h"
+#include "udomain.h"
 
 
 #define TIMER_HZ 100
@@ -43,10 +44,20 @@ static void print_modules(void)
     }
 }
 
-/* The console runs as a kernel thread, so that it can sleep. */
+#define SHELL_MODULE "shell.o"
+
+/* The console: the shell domain when its boot module is there (unless the
+ * command line says console=monitor), else the kernel's own monitor.  Runs
+ * as a kernel thread, so that it can sleep and start domains. */
 static void console_thread(void *arg)
 {
     (void)arg;
+    if (!cmdline_has("console=monitor") && bmodfs_find(SHELL_MODULE)) {
+        char err[160];
+        if (udomain_spawn(SHELL_MODULE, RIGHT_ALL, 0, err, sizeof err))
+            return;                      /* the shell's own thread takes over */
+        printf("kea: cannot start the shell (%s): kernel monitor instead\n", err);
+    }
     monitor_run();
 }
 

@@ -34,7 +34,11 @@ class Harness:
         self.pos = 0          # where the next expect() starts looking
 
     # -- starting and stopping -------------------------------------------
-    def boot(self, modules=None, extra=(), mem=128, kernel=None, wait_prompt=True, iso=None):
+    def boot(self, modules=None, extra=(), mem=128, kernel=None, wait_prompt=True, iso=None,
+             cmdline="console=monitor"):
+        """Boot kea.  The kernel command line defaults to the kernel monitor
+        as console (tests of the kernel itself); cmdline="" boots into the
+        shell domain when shell.o is among the modules."""
         if modules is None:
             modules = default_modules(self.build)
         cmd = ["qemu-system-i386", "-m", str(mem), "-display", "none", "-serial", "stdio",
@@ -46,6 +50,8 @@ class Harness:
             cmd += ["-kernel", kernel or os.path.join(self.build, "kernel.elf")]
             if modules:
                 cmd += ["-initrd", ",".join(modules)]
+            if cmdline:
+                cmd += ["-append", cmdline]
         self.cmdline = cmd
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, start_new_session=True)

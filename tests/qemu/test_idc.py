@@ -51,7 +51,7 @@ def test_memory_map_share_copy(h):
 
 
 def test_int80_fallback(h):
-    h.boot(extra=["-append", "idc=int"])
+    h.boot(cmdline="console=monitor idc=int")
     check("portal_invoke through int 0x80" in h.out, "idc=int not honoured")
     h.send(f"spawn idctest.o {RIGHTS_ALL} 1\n")
     h.expect(r"idctest: done, 0 failed", 120)
