@@ -192,6 +192,22 @@ static int dom_spawn(void *self, const char *module, uint32_t rights, uint32_t *
     return 0;
 }
 
+static int dom_create(void *self, const char *name, uint32_t rights, uint32_t *id)
+{
+    (void)self;
+    if (!has_right(RIGHT_DOMAINS)) return -KEA_EPERM;
+    if (!name[0] || strlen(name) >= DOMAIN_NAME) return -KEA_EINVAL;
+    if (domain_by_name(name)) return -KEA_EEXIST;
+    char err[160];
+    struct domain *d = udomain_create(name, rights & caller()->rights, err, sizeof err);
+    if (!d) {
+        printf("domain create: %s\n", err);
+        return -KEA_ENOMEM;
+    }
+    *id = (uint32_t)d->id;
+    return 0;
+}
+
 static int dom_destroy(void *self, uint32_t id)
 {
     (void)self;
@@ -210,7 +226,10 @@ static int dom_lookup(void *self, const char *name, uint32_t *id)
     return 0;
 }
 
-static const struct domain_ops domain_ops = { dom_self, dom_spawn, dom_destroy, dom_lookup };
+static const struct domain_ops domain_ops = {
+    .self = dom_self, .spawn = dom_spawn, .create = dom_create, .destroy = dom_destroy,
+    .lookup = dom_lookup,
+};
 
 /* ---- memory ---- */
 static int user_area(uint32_t va, uint32_t npages)

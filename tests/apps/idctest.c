@@ -219,6 +219,14 @@ static void destroy(void)
     EXPECT_EQ("destroy-again", domain_destroy(&kea_base_domain, h), -KEA_ENOENT);
     EXPECT_EQ("destroy-self", domain_destroy(&kea_base_domain, kea_domain_id()), -KEA_EBUSY);
     EXPECT_EQ("destroy-kernel", domain_destroy(&kea_base_domain, 0), -KEA_EINVAL);
+    uint32_t e = 0, e2 = 0;
+    EXPECT_EQ("create-empty", domain_create(&kea_base_domain, "empty1", 0, &e), 0);
+    EXPECT_EQ("create-name-taken", domain_create(&kea_base_domain, "empty1", 0, &e2), -KEA_EEXIST);
+    EXPECT_EQ("create-bad-name", domain_create(&kea_base_domain, "", 0, &e2), -KEA_EINVAL);
+    uint32_t looked = 0;
+    domain_lookup(&kea_base_domain, "empty1", &looked);
+    EXPECT_EQ("create-lookup", looked, e);
+    EXPECT_EQ("destroy-empty", domain_destroy(&kea_base_domain, e), 0);
 }
 
 static void bad_input(void)

@@ -64,7 +64,7 @@ def test_authority(h):
     h.expect("unpriv: done")
     fails = re.findall(r"^FAIL: .*$", h.out, re.M)
     check(not fails, "\n".join(fails))
-    check(len(re.findall(r"PASS: idc/unpriv", h.out)) == 11, "not every authority check ran")
+    check(len(re.findall(r"PASS: idc/unpriv", h.out)) == 12, "not every authority check ran")
 
 
 def test_domain_destroy_frees_everything(h):
