@@ -22,16 +22,6 @@
 #include "sys_server.h"
 #include "pager_client.h"
 
-/* Bindings for kernel-placed objects: the kernel domain holds the base
- * portals at the same local ids as every user domain (udomain.c). */
-const kea_binding_t kea_base_console = { BASE_CONSOLE, CONSOLE_IFACE_ID };
-const kea_binding_t kea_base_thread = { BASE_THREAD, THREAD_IFACE_ID };
-const kea_binding_t kea_base_domain = { BASE_DOMAIN, DOMAIN_IFACE_ID };
-const kea_binding_t kea_base_memory = { BASE_MEMORY, MEMORY_IFACE_ID };
-const kea_binding_t kea_base_portal = { BASE_PORTAL, PORTAL_IFACE_ID };
-const kea_binding_t kea_base_irq = { BASE_IRQ, IRQ_IFACE_ID };
-const kea_binding_t kea_base_sys = { BASE_SYS, SYS_IFACE_ID };
-
 static struct domain *caller(void)
 {
     return cur->depth > 0 ? cur->act[cur->depth - 1].dom : cur->root;

@@ -108,6 +108,33 @@ static void call_kernel(struct thread *t, struct trapframe *tf, struct portal *p
     tf->ebp = c.out_len;
 }
 
+/* Push the callee's activation on slot s and make the trap return into
+ * the callee's runtime entry (register convention: include/kea/idc.h). */
+static inline void enter_callee(struct thread *t, struct trapframe *tf, struct portal *p,
+                                struct actslot *s, struct domain *from, uint32_t out_uptr,
+                                uint32_t lens)
+{
+    struct domain *to = p->dom;
+    struct activation *a = &t->act[++t->depth];
+    a->dom = to;
+    a->portal = p;
+    a->slot = s;
+    a->kargs = 0;
+    a->ret_eip = tf->eip;
+    a->ret_esp = tf->esp;
+    a->out_uptr = out_uptr;
+    a->out_cap = lens >> 16;
+    p->calls++;
+    to->active++;
+    switch_space(t, to);
+    tf->ebp = IDC_PP_PROC(tf->eax) | (uint32_t)from->id << 16;
+    tf->eax = (uint32_t)p->handler;
+    s->entry_kva[0] = (uint32_t)p->arg;
+    s->entry_kva[1] = lens;
+    tf->eip = to->upcall_entry;
+    tf->esp = SLOT_STACK_TOP(s) - 8;
+}
+
 static void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out_len);
 
 /* Every invocation the fast path does not take: errors, buffers, kernel
@@ -142,24 +169,7 @@ static __attribute__((noinline)) void idc_call_general(struct thread *t, struct 
         err = KEA_EFAULT;
         goto fail;
     }
-    struct activation *a = &t->act[++t->depth];
-    a->dom = to;
-    a->portal = p;
-    a->slot = s;
-    a->kargs = 0;
-    a->ret_eip = tf->eip;
-    a->ret_esp = tf->esp;
-    a->out_uptr = b.out;
-    a->out_cap = b.out_cap;
-    p->calls++;
-    to->active++;
-    switch_space(t, to);
-    tf->ebp = IDC_PP_PROC(tf->eax) | (uint32_t)from->id << 16;
-    tf->eax = (uint32_t)p->handler;
-    s->entry_kva[0] = (uint32_t)p->arg;
-    s->entry_kva[1] = b.in_len | b.out_cap << 16;
-    tf->eip = to->upcall_entry;
-    tf->esp = SLOT_STACK_TOP(s) - 8;
+    enter_callee(t, tf, p, s, from, b.out, b.in_len | b.out_cap << 16);
     return;
 fail:
     tf->eax = (uint32_t)-err;
@@ -208,23 +218,7 @@ void idc_syscall(struct trapframe *tf)
         return;
     }
     to->free_slots = s->next;
-    struct activation *a = &t->act[++t->depth];
-    a->dom = to;
-    a->portal = p;
-    a->slot = s;
-    a->kargs = 0;
-    a->ret_eip = tf->eip;
-    a->ret_esp = tf->esp;
-    a->out_cap = 0;
-    p->calls++;
-    to->active++;
-    switch_space(t, to);
-    tf->ebp = IDC_PP_PROC(pp) | (uint32_t)from->id << 16;
-    tf->eax = (uint32_t)p->handler;
-    s->entry_kva[0] = (uint32_t)p->arg;
-    s->entry_kva[1] = 0;
-    tf->eip = to->upcall_entry;
-    tf->esp = SLOT_STACK_TOP(s) - 8;
+    enter_callee(t, tf, p, s, from, 0, 0);
 }
 
 /* The callee returned (or faulted: status -KEA_ECALLEEFAULT): pop its

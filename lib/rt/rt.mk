@@ -2,10 +2,6 @@
 # loads into every user domain first.  It holds the IDC stubs, the base
 # service client stubs, the minimal libc, the LMM (its malloc) and the libgcc
 # helpers compiled code may call; objects loaded after it import from it.
-BASE_IDLS   := $(wildcard kernel/base/*.idl)
-BASE_NAMES  := $(notdir $(BASE_IDLS:.idl=))
-BASE_CLIENT := $(patsubst %,$(BUILD)/gen/%_client.o,$(BASE_NAMES))
-BASE_SERVER := $(patsubst %,$(BUILD)/gen/%_server.o,$(BASE_NAMES))
 RT_SRCS     := $(wildcard lib/rt/*.c lib/rt/*.S)
 RT_OBJS     := $(patsubst %,$(BUILD)/%.o,$(basename $(RT_SRCS)))
 LIBGCC_HELPERS := __udivdi3 __umoddi3 __divdi3 __moddi3 __udivmoddi4

@@ -11,6 +11,7 @@
 #include <kea/lmm.h>
 #include <kea/memlayout.h>
 #include <kea/tls.h>
+#include <kea/base.h>
 #include "console_client.h"
 #include "thread_client.h"
 #include "memory_client.h"
@@ -19,14 +20,6 @@
 #include "irq_client.h"
 #include "sys_client.h"
 
-/* Bindings to the base services, at the local ids the kernel grants. */
-const kea_binding_t kea_base_console = { BASE_CONSOLE, CONSOLE_IFACE_ID };
-const kea_binding_t kea_base_thread = { BASE_THREAD, THREAD_IFACE_ID };
-const kea_binding_t kea_base_domain = { BASE_DOMAIN, DOMAIN_IFACE_ID };
-const kea_binding_t kea_base_memory = { BASE_MEMORY, MEMORY_IFACE_ID };
-const kea_binding_t kea_base_portal = { BASE_PORTAL, PORTAL_IFACE_ID };
-const kea_binding_t kea_base_irq = { BASE_IRQ, IRQ_IFACE_ID };
-const kea_binding_t kea_base_sys = { BASE_SYS, SYS_IFACE_ID };
 
 /* ---- console: output is kept until a newline (or 256 bytes), so a line
  * costs one IDC instead of one per character. ---- */

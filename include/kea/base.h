@@ -1,0 +1,9 @@
+/* Bindings to the base services every domain holds (and the kernel domain,
+ * for kernel-placed objects), defined once in lib/kea/bindings.c.  Pass them
+ * to the generated stubs: thread_id(&kea_base_thread, &tid). */
+#ifndef KEA_BASE_H
+#define KEA_BASE_H
+#include <kea/binding.h>
+extern const kea_binding_t kea_base_console, kea_base_thread, kea_base_domain,
+    kea_base_memory, kea_base_portal, kea_base_irq, kea_base_sys;
+#endif
