@@ -7,6 +7,7 @@
 #   make debug        QEMU halted with gdbstub + GDB with symbols
 #   make test         every test; last line "N passed, N failed"
 #   make bench        IDC benchmarks under -icount shift=0
+#   make demo [NAME=] list the scripted demos, or boot and run one
 #   make fuzz         longer fuzz run of the ELF loader
 #   make clean
 #
@@ -62,7 +63,7 @@ INITRD     := $(subst $(space),$(comma),$(strip $(MODULES)))
 comma := ,
 space := $(empty) $(empty)
 
-.PHONY: all deps run iso run-iso debug test bench fuzz clean check-deps print-modules
+.PHONY: all deps run iso run-iso debug test bench demo fuzz clean check-deps print-modules
 all: $(BUILD)/kernel.elf $(HOST_TOOLS) $(MODULES)
 
 deps:
@@ -98,6 +99,10 @@ bench: check-deps
 
 clean:
 	rm -rf $(BUILD)
+
+demo: check-deps
+	@$(MAKE) --no-print-directory all
+	@DEMO=$(NAME) scripts/demo.sh $(BUILD)/kernel.elf $(MODULES)
 
 fuzz: check-deps
 	@$(MAKE) --no-print-directory fuzz-loader
