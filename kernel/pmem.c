@@ -29,8 +29,9 @@ static size_t total_bytes, pages_in_use;
 static uint16_t *page_refs;
 static uint32_t npage_refs;
 
-/* Physical ranges [start, end) not to donate, kept sorted by start. */
-#define MAX_RESERVED 80
+/* Physical ranges [start, end) not to donate, sorted by start and merged
+ * where they touch (boot modules and their command lines mostly do). */
+#define MAX_RESERVED 256
 static struct { uint32_t start, end; } reserved[MAX_RESERVED];
 static int nreserved;
 
@@ -39,8 +40,22 @@ static void reserve(uint32_t pa, uint32_t size)
     uint32_t start = PGROUNDDOWN(pa), end = PGROUNDUP(pa + size);
     if (end <= start)
         return;
+    for (int i = 0; i < nreserved; i++)         /* overlaps or touches one: widen it */
+        if (start <= reserved[i].end && end >= reserved[i].start) {
+            if (end > reserved[i].end) reserved[i].end = end;
+            if (start < reserved[i].start) {     /* keep the order by start */
+                reserved[i].start = start;
+                for (; i > 0 && reserved[i - 1].start > reserved[i].start; i--) {
+                    uint32_t s0 = reserved[i].start, e0 = reserved[i].end;
+                    reserved[i] = reserved[i - 1];
+                    reserved[i - 1].start = s0;
+                    reserved[i - 1].end = e0;
+                }
+            }
+            return;
+        }
     if (nreserved == MAX_RESERVED)
-        panic("pmem: more than %d reserved boot ranges", MAX_RESERVED);
+        panic("pmem: more than %d separate reserved boot ranges", MAX_RESERVED);
     int i = nreserved++;
     for (; i > 0 && reserved[i - 1].start > start; i--)
         reserved[i] = reserved[i - 1];
@@ -60,7 +75,8 @@ static void add_available(uint64_t base, uint64_t len)
             continue;
         if (reserved[i].start > b)
             lmm_add_free(&kmem, P2V(b), reserved[i].start - b);
-        b = reserved[i].end;
+        if (reserved[i].end > b)            /* ranges may overlap after widening */
+            b = reserved[i].end;
     }
     if (b < e)
         lmm_add_free(&kmem, P2V(b), e - b);

@@ -58,7 +58,9 @@
 #define KEA_EBADPROC    13   /* no such procedure in the interface */
 #define KEA_EEXIST      14   /* the name is taken */
 #define KEA_EBADOBJ     15   /* a malformed or unloadable object */
-#define KEA_NERRORS     16
+#define KEA_EIO         16   /* a device reported an error */
+#define KEA_ETIMEDOUT   17   /* a device or peer did not answer in time */
+#define KEA_NERRORS     18
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>

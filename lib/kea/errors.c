@@ -19,6 +19,8 @@ static const char *const names[KEA_NERRORS] = {
     [KEA_EBADPROC] = "no such procedure",
     [KEA_EEXIST] = "name already taken",
     [KEA_EBADOBJ] = "bad object file",
+    [KEA_EIO] = "device error",
+    [KEA_ETIMEDOUT] = "timed out",
 };
 
 const char *kea_strerror(int err)
