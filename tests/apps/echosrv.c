@@ -28,6 +28,12 @@ static int recurse(void *self, uint32_t n, uint32_t *depth)
 {
     (void)self;
     if (n == 0) { *depth = 1; return 0; }
+    /* Bound here, not in main: a caller may arrive as soon as the portal
+     * exists, before main has returned from creating it. */
+    if (!self_binding.iface_id) {
+        int r = ECHO_BIND(SVC, &self_binding);
+        if (r < 0) return r;
+    }
     uint32_t d = 0;
     int r = echo_recurse(&self_binding, n - 1, &d);
     if (r < 0) return r;
@@ -56,8 +62,6 @@ int main(void)
         printf("%s: cannot create its portal: %s\n", SVC, kea_strerror(r));
         return r;
     }
-    self_binding.portal = local;
-    self_binding.iface_id = ECHO_IFACE_ID;
     printf("%s.echo ready\n", SVC);
     kea_handle_t sem;                     /* serve forever: sleep on a semaphore nobody ups */
     thread_sem_create(&kea_base_thread, 0, &sem);
