@@ -88,12 +88,17 @@ struct portal *portal_create(struct domain *d, const char *name, idc_handler_t h
 void portal_get(struct portal *p) { portal_hold(p); }
 void portal_put(struct portal *p) { portal_drop(p); }
 
-/* Revoke a portal: invocations fail with -KEA_EDEAD from now on. */
+static void undo_remaps_to(struct portal *p);
+
+/* Revoke a portal: invocations of it fail with -KEA_EDEAD from now on, and
+ * every remap that redirected calls to it is undone, so callers of an
+ * unloaded interposer or upgrade fall back to what they reached before. */
 void portal_revoke(struct portal *p)
 {
     uint32_t f = irq_save();
     if (p->dom) {
         p->dom = 0;
+        undo_remaps_to(p);
         portal_drop(p);
     }
     irq_restore(f);
@@ -320,6 +325,42 @@ int unremap_rooted(struct domain *actor, struct domain *root, struct portal *p)
     }
     irq_restore(f);
     return to ? 0 : -KEA_ENOENT;
+}
+
+static void undo_remaps_to(struct portal *p)
+{
+    for (int i = 0; i < MAX_SYS_PORTALS; i++)
+        if (portals[i] && portals[i]->global == p) {
+            portals[i]->global = 0;
+            portal_drop(p);
+        }
+    for (int id = 0; id < domain_count(); id++) {
+        struct domain *d = domain_at(id);
+        if (!d) continue;
+        for (int l = 0; l < IDC_MAX_PORTALS; l++) {
+            struct portal_slot *s = &d->ptab[l];
+            if (s->cur == p && s->orig) {
+                s->cur = s->orig;
+                s->orig = 0;
+                portal_drop(p);
+            }
+        }
+        struct rooted_map *m = d->rooted;
+        for (uint32_t k = 0; m && k < m->cap; ) {
+            if (m->e[k].to == p) {
+                struct portal *from = m->e[k].from;
+                rooted_del(m, from);       /* may move a later entry into slot k */
+                portal_drop(p);
+                portal_drop(from);
+            } else {
+                k++;
+            }
+        }
+        if (m && m->count == 0) {
+            kfree(m);
+            d->rooted = 0;
+        }
+    }
 }
 
 /* Drop everything d's table and rooted map hold. */

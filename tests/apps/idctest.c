@@ -320,9 +320,40 @@ static void memory(void)
     EXPECT_EQ("grow-too-much", memory_grow(&kea_base_memory, 0xf0000000u, &addr), -KEA_ENOMEM);
 }
 
+/* Revoking the target of a remap (its domain destroyed, its service
+ * unloaded) undoes the remap: callers fall back to the original. */
+static void revoke_undoes(void)
+{
+    uint32_t f = start("srv_f.o", "f.echo"), g = start("srv_g.o", "g.echo");
+    uint32_t c = start("interpose.o", "c.echo"), a = start("probe_a.o", "a.probe");
+    kea_binding_t pa, mine;
+    PROBE_BIND("a", &pa);
+    ECHO_BIND("f", &mine);
+    uint32_t alocal = 0, who = 0, me = kea_domain_id();
+    probe_local(&pa, &alocal);
+    portal_remap(&kea_base_portal, a, alocal, sys_of("g.echo"));
+    portal_remap_rooted(&kea_base_portal, me, sys_of("f.echo"), sys_of("g.echo"));
+    EXPECT_EQ("before-per-domain", via(&pa), g);
+    echo_who(&mine, &who);
+    EXPECT_EQ("before-rooted", who, g);
+    EXPECT_EQ("destroy-target", domain_destroy(&kea_base_domain, g), 0);
+    EXPECT_EQ("per-domain-undone-by-revoke", via(&pa), f);
+    echo_who(&mine, &who);
+    EXPECT_EQ("rooted-undone-by-revoke", who, f);
+    EXPECT_EQ("unremap-after-revoke", portal_unremap(&kea_base_portal, a, alocal), -KEA_ENOENT);
+    uint32_t fsys = sys_of("f.echo");
+    EXPECT_EQ("global-to-interposer", portal_remap_global(&kea_base_portal, fsys, sys_of("c.echo")), 0);
+    echo_who(&mine, &who);
+    EXPECT_EQ("global-before", who, 1000 * c + f);
+    EXPECT_EQ("destroy-interposer", domain_destroy(&kea_base_domain, c), 0);
+    echo_who(&mine, &who);
+    EXPECT_EQ("global-undone-by-revoke", who, f);
+}
+
 int main(uint32_t group)
 {
-    static void (*const groups[])(void) = { 0, basic, remaps, concurrency, destroy, bad_input, memory };
+    static void (*const groups[])(void) = { 0, basic, remaps, concurrency, destroy, bad_input, memory,
+                                            revoke_undoes };
     if (group >= 1 && group < sizeof groups / sizeof groups[0])
         groups[group]();
     else

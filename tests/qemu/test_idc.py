@@ -50,6 +50,10 @@ def test_memory_map_share_copy(h):
     _group(h, 6)
 
 
+def test_revoking_a_target_undoes_its_remaps(h):
+    _group(h, 7)
+
+
 def test_int80_fallback(h):
     h.boot(cmdline="console=monitor idc=int")
     check("portal_invoke through int 0x80" in h.out, "idc=int not honoured")
