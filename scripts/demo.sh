@@ -2,26 +2,26 @@
 # demo.sh KERNEL MODULE...             list the demos
 # DEMO=NAME demo.sh KERNEL MODULE...   boot kea and run demo NAME, narrated, then power off
 #
-# A demo is a shell script boot module, modules/demo-NAME.ksh; its first
-# comment line says what it shows.  It runs in the shell (`run demo-NAME.ksh`)
+# A demo is a shell script boot module, modules/demo-NAME.kea; its first
+# comment line says what it shows.  It runs in the shell (`run demo-NAME.kea`)
 # exactly as a user would run it by hand.  Demos that use the ATA disk get a
 # fresh disk image in build/demo-disk.img.
 set -e
 kernel=$1; shift
 if [ -z "$DEMO" ]; then
     echo "demos (make demo NAME=...):"
-    for f in modules/demo-*.ksh; do
+    for f in modules/demo-*.kea; do
         [ -e "$f" ] || { echo "  (none)"; exit 0; }
-        name=$(basename "$f" .ksh); name=${name#demo-}
+        name=$(basename "$f" .kea); name=${name#demo-}
         what=$(sed -n 's/^# *//p' "$f" | head -n 1)
         printf '  %-12s %s\n' "$name" "$what"
     done
     exit 0
 fi
-script=modules/demo-$DEMO.ksh
+script=modules/demo-$DEMO.kea
 [ -e "$script" ] || { echo "demo: no demo named '$DEMO' (make demo lists them)" >&2; exit 1; }
 disk=$(dirname "$kernel")/demo-disk.img
 rm -f "$disk"
 truncate -s 8M "$disk"
-printf 'run demo-%s.ksh\nshutdown\n' "$DEMO" |
+printf 'run demo-%s.kea\nshutdown\n' "$DEMO" |
     QEMU_EXTRA="-drive file=$disk,format=raw,if=ide,index=0 $QEMU_EXTRA" scripts/run-qemu.sh "$kernel" "$@"
