@@ -28,6 +28,7 @@ class Harness:
         self.build = os.path.join(ROOT, build) if not os.path.isabs(build) else build
         self.name = name
         self.proc = None
+        self.reader = None
         self.out = ""
         self.cond = threading.Condition()
         self.eof = False
@@ -55,7 +56,8 @@ class Harness:
         self.cmdline = cmd
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, start_new_session=True)
-        threading.Thread(target=self._reader, daemon=True).start()
+        self.reader = threading.Thread(target=self._reader, daemon=True)
+        self.reader.start()
         if wait_prompt:
             self.expect_prompt(BOOT_TIMEOUT)
         return self
@@ -93,6 +95,10 @@ class Harness:
                 pass
         if self.proc:
             self.proc.wait()
+        # The reader must be gone before restart() reuses this object: its
+        # last act (end of output) would otherwise mark the next boot ended.
+        if getattr(self, "reader", None):
+            self.reader.join(timeout=30)
 
     # -- talking -----------------------------------------------------------
     def send(self, text):
