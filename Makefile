@@ -51,6 +51,7 @@ QEMU_TESTS  :=          # python files with test_* functions run against QEMU
 -include kernel/kernel.mk
 -include loader/loader.mk
 -include services/services.mk
+-include services/apps/apps.mk
 -include shell/shell.mk
 -include tests/tests.mk
 -include tests/apps/apps.mk

@@ -1,13 +1,22 @@
 /* The kernel's export table: the environment an object placed in the kernel
  * is linked against.  The user runtime (lib/rt) provides the same names in
- * user domains, so a service object does not know where it runs.  Keep the
- * two in step: `kea-objinfo --env` checks objects against both. */
+ * user domains, so a service object does not know where it runs
+ * (docs/services.md lists them).  Every name here must exist in the runtime
+ * too: the build checks it (tests/svc/svc.mk), and checks each service
+ * object against both lists with `kea-objinfo --env`.
+ *
+ * The table is deliberately small: libc, malloc, the LMM, portal_invoke and
+ * the bindings of the base services, and what compilers call on their own
+ * (the stack protector, libgcc's 64-bit division).  Client stubs of the base
+ * services are not here: a service links the stubs it uses into its object,
+ * and they call portal_invoke, which both placements provide. */
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <kea/base.h>
 #include <kea/binding.h>
 #include <kea/idc.h>
 #include <kea/lmm.h>
@@ -15,9 +24,7 @@
 #include "kexport.h"
 
 /* libgcc's helpers for 64-bit arithmetic, which compiled code calls. */
-extern char __udivdi3[], __umoddi3[], __divdi3[], __moddi3[], __udivmoddi4[];
-extern const kea_binding_t kea_base_console, kea_base_thread, kea_base_domain,
-    kea_base_memory, kea_base_portal;
+extern char __udivdi3[], __umoddi3[], __divdi3[], __moddi3[], __udivmoddi4[], __divmoddi4[];
 void __stack_chk_fail(void);
 void __stack_chk_fail_local(void);
 void kea_flush(void);
@@ -35,9 +42,10 @@ KEXPORT(strlcpy); KEXPORT(strlcat); KEXPORT(strdup); KEXPORT(strndup); KEXPORT(s
 /* ctype, stdlib */
 KEXPORT(isalnum); KEXPORT(isalpha); KEXPORT(isdigit); KEXPORT(isspace); KEXPORT(isupper);
 KEXPORT(islower); KEXPORT(isxdigit); KEXPORT(isprint); KEXPORT(ispunct); KEXPORT(iscntrl);
-KEXPORT(isgraph); KEXPORT(tolower); KEXPORT(toupper);
+KEXPORT(isgraph); KEXPORT(isblank); KEXPORT(tolower); KEXPORT(toupper);
 KEXPORT(strtol); KEXPORT(strtoul); KEXPORT(strtoll); KEXPORT(strtoull); KEXPORT(atoi);
-KEXPORT(atol); KEXPORT(abs); KEXPORT(labs); KEXPORT(qsort); KEXPORT(bsearch);
+KEXPORT(atol); KEXPORT(atoll); KEXPORT(abs); KEXPORT(labs); KEXPORT(llabs); KEXPORT(div);
+KEXPORT(ldiv); KEXPORT(lldiv); KEXPORT(qsort); KEXPORT(bsearch);
 KEXPORT(malloc); KEXPORT(free); KEXPORT(calloc); KEXPORT(realloc);
 KEXPORT(panic); KEXPORT(abort); KEXPORT(__assert_fail); KEXPORT(errno);
 /* the LMM, for services managing memory of their own */
@@ -47,10 +55,11 @@ KEXPORT(lmm_alloc_aligned); KEXPORT(lmm_free); KEXPORT(lmm_avail);
 KEXPORT(portal_invoke); KEXPORT(kea_bind); KEXPORT(kea_strerror); KEXPORT(kea_flush);
 KEXPORT(kea_domain_id);
 KEXPORT(kea_base_console); KEXPORT(kea_base_thread); KEXPORT(kea_base_domain);
-KEXPORT(kea_base_memory); KEXPORT(kea_base_portal);
+KEXPORT(kea_base_memory); KEXPORT(kea_base_portal); KEXPORT(kea_base_irq); KEXPORT(kea_base_sys);
 /* compiler support */
 KEXPORT(__stack_chk_fail); KEXPORT(__stack_chk_fail_local);
 KEXPORT(__udivdi3); KEXPORT(__umoddi3); KEXPORT(__divdi3); KEXPORT(__moddi3); KEXPORT(__udivmoddi4);
+KEXPORT(__divmoddi4);
 
 extern const struct kexport __kexports_start[], __kexports_end[];
 

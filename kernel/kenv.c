@@ -23,7 +23,14 @@ int kea_bind(const char *service, const char *iface, uint32_t iface_id, kea_bind
     struct portal *p = portal_by_name(name);
     if (!p) return -KEA_ENOENT;
     if (p->iface_id != iface_id) return -KEA_EIFACE;
-    int local = portal_grant(kernel_domain, p);
+    /* Every kernel-placed object shares the kernel domain's table: binding
+     * again to a portal it holds reuses the entry, so services that bind in
+     * each call or each load do not fill the table. */
+    int local = -1;
+    for (int i = 0; i < IDC_MAX_PORTALS && local < 0; i++)
+        if (kernel_domain->ptab[i].cur == p || kernel_domain->ptab[i].orig == p)
+            local = i;
+    if (local < 0) local = portal_grant(kernel_domain, p);
     if (local < 0) return local;
     b->portal = (uint32_t)local;
     b->iface_id = iface_id;

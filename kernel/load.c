@@ -7,7 +7,12 @@
  * pages are mapped at a free user address, text and rodata read-only.
  * Imports are bound to the environment of the placement: the kernel's
  * export table (then kernel-placed objects), or the objects already loaded
- * in the domain, the runtime first. */
+ * in the domain, the runtime first.
+ *
+ * Every loaded object is on one list with the run address of each of its
+ * sections, and kobj_loaded_hook() is called after each load: that is what
+ * a debugger reads to find the symbols of relocated code
+ * (scripts/gdb/kea-symbols.py). */
 #include <stdio.h>
 #include <string.h>
 #include <kea/elfobj.h>
@@ -16,6 +21,7 @@
 #include "kexport.h"
 #include "proc.h"
 #include "load.h"
+#include "service.h"
 
 static struct kobj *objects;            /* every loaded object, newest first */
 
@@ -24,10 +30,57 @@ struct kobj *kobj_list(void) { return objects; }
 static void *eng_alloc(void *ctx, size_t n) { (void)ctx; return kmalloc(n); }
 static void eng_free(void *ctx, void *p) { (void)ctx; kfree(p); }
 
+static uint32_t rd16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
+static uint32_t rd32(const uint8_t *p) { return rd16(p) | rd16(p + 2) << 16; }
+
+/* A library (the runtime) is linked into its domain the way a static
+ * library is linked into a program: each global symbol it defines satisfies
+ * later imports, hidden ones included.  That is how the names compiled code
+ * expects arrive: libgcc's __udivdi3 and libc_nonshared's
+ * __stack_chk_fail_local are hidden in libgcc.a and in the runtime alike.
+ * The engine's lookup gives only what an object exports (default or
+ * protected visibility), so the hidden globals are found in the symbol
+ * table here.  elfobj_parse validated the headers; the checks below only
+ * keep this walk inside the image whatever it holds. */
+static int lookup_hidden(const struct kobj *o, const char *name, uint32_t *addr)
+{
+    const uint8_t *img = o->image;
+    if (o->len < 52) return -1;
+    uint32_t shoff = rd32(img + 32), shentsize = rd16(img + 46), shnum = rd16(img + 48);
+    if (shentsize < 40 || shoff > o->len || shnum > (o->len - shoff) / shentsize) return -1;
+    for (uint32_t i = 1; i < shnum; i++) {
+        const uint8_t *sh = img + shoff + i * shentsize;
+        if (rd32(sh + 4) != 2 /* SHT_SYMTAB */) continue;
+        uint32_t off = rd32(sh + 16), size = rd32(sh + 20), link = rd32(sh + 24);
+        if (link == 0 || link >= shnum || off > o->len || size > o->len - off) return -1;
+        const uint8_t *strsh = img + shoff + link * shentsize;
+        uint32_t stroff = rd32(strsh + 16), strsize = rd32(strsh + 20);
+        if (stroff > o->len || strsize > o->len - stroff) return -1;
+        const char *strtab = (const char *)img + stroff;
+        size_t n = strlen(name);
+        for (uint32_t k = 1; k < size / 16; k++) {
+            const uint8_t *sym = img + off + k * 16;
+            uint32_t st_name = rd32(sym), shndx = rd16(sym + 14);
+            if (sym[12] >> 4 != 1 /* STB_GLOBAL */ || (sym[13] & 3) != 2 /* STV_HIDDEN */)
+                continue;
+            if (shndx == 0 || shndx >= 0xff00 || st_name >= strsize || strsize - st_name <= n ||
+                memcmp(strtab + st_name, name, n + 1) != 0)
+                continue;
+            struct elfobj_secinfo si;
+            if (elfobj_section(&o->eo, shndx, &si) < 0 || si.region < 0) return -1;
+            *addr = si.run + rd32(sym + 4);
+            return 0;
+        }
+        return -1;
+    }
+    return -1;
+}
+
 static int resolve_in_domain(struct domain *d, const char *name, uint32_t *addr)
 {
     for (struct kobj *o = objects; o; o = o->next)
-        if (o->dom == d && o->loaded && elfobj_lookup(&o->eo, name, addr) == 0)
+        if (o->dom == d && o->loaded && (elfobj_lookup(&o->eo, name, addr) == 0 ||
+                                         (o->library && lookup_hidden(o, name, addr) == 0)))
             return 0;
     return -1;
 }
@@ -48,6 +101,15 @@ static void free_regions(struct kobj *o)
             page_free(o->kva[r] + i * PGSIZE);
         o->kva[r] = 0;
     }
+}
+
+/* Free what o owns in the kernel: its pages, the engine's tables, o. */
+static void destroy(struct kobj *o)
+{
+    free_regions(o);
+    elfobj_release(&o->eo);
+    kfree(o->sects);
+    kfree(o);
 }
 
 /* Choose run addresses and allocate the pages of every region. */
@@ -90,6 +152,24 @@ static int map_user(struct kobj *o, struct domain *d)
     return 0;
 }
 
+/* Record where every allocated section went, for debuggers. */
+static int list_sections(struct kobj *o)
+{
+    uint32_t n = 0, total = elfobj_nsections(&o->eo);
+    struct elfobj_secinfo si;
+    for (uint32_t i = 1; i < total; i++)
+        if (elfobj_section(&o->eo, i, &si) == 0 && si.region >= 0) n++;
+    if (n == 0) return 0;
+    o->sects = kmalloc(n * sizeof *o->sects);
+    if (!o->sects) return -KEA_ENOMEM;
+    for (uint32_t i = 1; i < total; i++)
+        if (elfobj_section(&o->eo, i, &si) == 0 && si.region >= 0) {
+            o->sects[o->nsects].name = si.name;
+            o->sects[o->nsects++].addr = si.run;
+        }
+    return 0;
+}
+
 static int run_ctors(struct kobj *o)
 {
     uint32_t n;
@@ -105,8 +185,11 @@ static int run_ctors(struct kobj *o)
     return 0;
 }
 
-struct kobj *kobj_load(struct domain *d, const char *name, const void *image, size_t len,
-                       char *err, size_t errlen)
+/* Parse, place, relocate and map: everything but running the object's
+ * code.  The object is on the list (and the debugger told) when this
+ * returns. */
+struct kobj *kobj_place(struct domain *d, const char *name, const void *image, size_t len,
+                        char *err, size_t errlen)
 {
     struct kobj *o = kzalloc(sizeof *o);
     if (!o) {
@@ -115,6 +198,8 @@ struct kobj *kobj_load(struct domain *d, const char *name, const void *image, si
     }
     strlcpy(o->name, name, sizeof o->name);
     o->dom = d;
+    o->image = image;
+    o->len = len;
     struct elfobj_env env = { eng_alloc, eng_free, eng_resolve, d };
     struct elfobj_error e;
     int r = elfobj_parse(&o->eo, image, len, o->name, &env, &e);
@@ -132,23 +217,34 @@ struct kobj *kobj_load(struct domain *d, const char *name, const void *image, si
     }
     if (r == 0 && !d->is_kernel && (r = map_user(o, d)) < 0)
         snprintf(err, errlen, "%s: mapping into %s: %s", name, d->name, kea_strerror(r));
+    if (r == 0 && (r = list_sections(o)) < 0)
+        snprintf(err, errlen, "%s: %s", name, kea_strerror(r));
     if (r < 0) {
         if (!d->is_kernel) unmap_user(o, d);
-        free_regions(o);
-        elfobj_release(&o->eo);
-        kfree(o);
+        destroy(o);
         return 0;
     }
     o->loaded = 1;
     o->next = objects;
     objects = o;
     kobj_loaded_hook(o);
-    if (run_ctors(o) < 0) {
-        snprintf(err, errlen, "%s: a constructor faulted", name);
-        kobj_unload(o);
-        return 0;
-    }
     return o;
+}
+
+/* Run the constructors; if one faults, unload o (0, or -1 with err set). */
+int kobj_start(struct kobj *o, char *err, size_t errlen)
+{
+    if (run_ctors(o) == 0) return 0;
+    snprintf(err, errlen, "%s: a constructor faulted", o->name);
+    kobj_unload(o);
+    return -1;
+}
+
+struct kobj *kobj_load(struct domain *d, const char *name, const void *image, size_t len,
+                       char *err, size_t errlen)
+{
+    struct kobj *o = kobj_place(d, name, image, len, err, errlen);
+    return o && kobj_start(o, err, errlen) == 0 ? o : 0;
 }
 
 void unmap_user(struct kobj *o, struct domain *d)
@@ -174,21 +270,20 @@ void kobj_unload(struct kobj *o)
         }
     if (!o->dom->is_kernel && o->dom->alive)
         unmap_user(o, o->dom);
-    free_regions(o);
-    elfobj_release(&o->eo);
-    kfree(o);
+    destroy(o);
 }
 
-/* Forget the objects of a dying domain (its pages go with its page tables). */
+/* Forget the objects of a dying domain (its pages go with its page tables),
+ * and the service one of them implements: a domain can be destroyed from
+ * elsewhere than service_unload (the domain service, the monitor). */
 void kobj_forget_domain(struct domain *d)
 {
     for (struct kobj **pp = &objects; *pp; ) {
         struct kobj *o = *pp;
         if (o->dom != d) { pp = &o->next; continue; }
         *pp = o->next;
-        free_regions(o);
-        elfobj_release(&o->eo);
-        kfree(o);
+        service_object_gone(o);
+        destroy(o);
     }
 }
 
@@ -197,8 +292,50 @@ int kobj_lookup(struct kobj *o, const char *name, uint32_t *addr)
     return elfobj_lookup(&o->eo, name, addr);
 }
 
-/* A hook for debuggers: scripts/gdb breaks here to add the new object's
- * symbols (kobj_list() has every object with its section addresses). */
+int kobj_region_of(const struct kobj *o, uint32_t run)
+{
+    for (int r = 0; r < EO_NREGIONS; r++) {
+        const struct elfobj_region *reg = &o->eo.region[r];
+        if (reg->size && run >= reg->run && run - reg->run < reg->size)
+            return r;
+    }
+    return -1;
+}
+
+void *kobj_bytes(const struct kobj *o, uint32_t run, uint32_t len)
+{
+    int r = kobj_region_of(o, run);
+    if (r < 0) return 0;
+    const struct elfobj_region *reg = &o->eo.region[r];
+    if (len > reg->size - (run - reg->run)) return 0;
+    return o->kva[r] + (run - reg->run);
+}
+
+uint32_t kobj_size(const struct kobj *o)
+{
+    uint32_t n = 0;
+    for (int r = 0; r < EO_NREGIONS; r++)
+        n += o->eo.region[r].size;
+    return n;
+}
+
+/* Unloading o would leave such an importer calling freed memory. */
+struct kobj *kobj_importer(const struct kobj *o)
+{
+    for (struct kobj *p = objects; p; p = p->next) {
+        if (p == o || p->dom != o->dom) continue;
+        struct elfobj_sym sym;
+        for (uint32_t c = 0; elfobj_next_import(&p->eo, &c, &sym); )
+            if (sym.resolved && sym.addr && kobj_region_of(o, sym.addr) >= 0)
+                return p;
+    }
+    return 0;
+}
+
+/* A hook for debuggers: scripts/gdb/kea-symbols.py breaks here to add the
+ * new object's symbols (kobj_list() has every object with the address of
+ * each section).  Called before the object's constructors run, so a
+ * breakpoint in them, or in its init, is already in place. */
 __attribute__((noinline)) void kobj_loaded_hook(struct kobj *o)
 {
     __asm__ volatile("" : : "r"(o) : "memory");

@@ -26,8 +26,13 @@ struct kobj {
     int loaded;
 };
 
+/* kobj_load = kobj_place (parse, place, relocate, map; no code runs) +
+ * kobj_start (the constructors, in the placement). */
 struct kobj *kobj_load(struct domain *d, const char *name, const void *image, size_t len,
                        char *err, size_t errlen);
+struct kobj *kobj_place(struct domain *d, const char *name, const void *image, size_t len,
+                        char *err, size_t errlen);
+int  kobj_start(struct kobj *o, char *err, size_t errlen);
 void kobj_unload(struct kobj *o);
 void kobj_forget_domain(struct domain *d);
 int  kobj_lookup(struct kobj *o, const char *name, uint32_t *addr);

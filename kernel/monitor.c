@@ -1,7 +1,9 @@
 /* The kernel monitor: a small command line on the console, used until the
  * shell domain is loaded (and when it cannot be).  Besides looking around it
  * can provoke each kind of failure, so tests can check how the kernel
- * reports them. */
+ * reports them.  A boot module named `autorun` holds commands it runs first,
+ * one a line, as if typed (for sessions with no one at the console, such as
+ * a debugger driving QEMU: docs/debugging.md). */
 #include <stdio.h>
 #include <assert.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "proc.h"
 #include "udomain.h"
 #include "load.h"
+#include "service.h"
 
 #define MAXARGS 8
 #define LINE 256
@@ -187,8 +190,12 @@ static int cmd_destroy(int argc, char **argv)
         printf("destroy: no domain named '%s'\n", argv[1]);
         return -1;
     }
+    struct service *s = service_of_domain(d);
+    char svc[SERVICE_NAME] = "";
+    if (s) strlcpy(svc, s->name, sizeof svc);
     int r = domain_destroy(d);
     if (r < 0) printf("destroy: %s: %s\n", argv[1], kea_strerror(r));
+    else if (svc[0]) printf("destroyed %s, and service %s with it (no fini)\n", argv[1], svc);
     else printf("destroyed %s\n", argv[1]);
     return r;
 }
@@ -214,6 +221,67 @@ static int cmd_objects(int argc, char **argv)
     return 0;
 }
 
+/* load MODULE [kernel|user] [as NAME] */
+static int cmd_load(int argc, char **argv)
+{
+    enum placement where = PLACE_USER;
+    const char *as = 0;
+    int i = 2;
+    if (i < argc && strcmp(argv[i], "kernel") == 0) { where = PLACE_KERNEL; i++; }
+    else if (i < argc && strcmp(argv[i], "user") == 0) i++;
+    if (i + 1 < argc && strcmp(argv[i], "as") == 0) { as = argv[i + 1]; i += 2; }
+    if (i != argc) {
+        printf("usage: load MODULE [kernel|user] [as NAME]\n");
+        return -1;
+    }
+    char err[200];
+    struct service *s;
+    int r = service_load(argv[1], where, as, &s, err, sizeof err);
+    if (r < 0) {
+        printf("load: %s\n", err);
+        return r;
+    }
+    printf("loaded %s from %s in %s (domain %d):", s->name, argv[1],
+           where == PLACE_KERNEL ? "the kernel" : "a user domain", s->dom->id);
+    for (uint32_t k = 0; k < s->nifaces; k++)
+        printf(" %s.%s", s->name, s->iface[k]);
+    printf("%s\n", s->nifaces ? "" : " no interfaces");
+    return 0;
+}
+
+static int cmd_unload(int argc, char **argv)
+{
+    int force = argc > 2 && strcmp(argv[2], "--force") == 0;
+    if (argc > 3 || (argc == 3 && !force)) {
+        printf("usage: unload NAME [--force]\n");
+        return -1;
+    }
+    char err[200];
+    int r = service_unload(argv[1], force, err, sizeof err);
+    if (r < 0) printf("unload: %s (%s)\n", err, kea_strerror(r));
+    else printf("unloaded %s\n", argv[1]);
+    return r;
+}
+
+static int cmd_services(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    printf("  %-16s %-6s %-16s %-24s %8s %8s\n", "name", "where", "domain", "interfaces", "size", "calls");
+    for (struct service *s = service_list(); s; s = s->next) {
+        char dom[DOMAIN_NAME + 8], ifs[KEA_SERVICE_MAX_IFACES * SERVICE_IFNAME] = "-";
+        snprintf(dom, sizeof dom, "%s(%d)", s->dom->name, s->dom->id);
+        for (uint32_t k = 0; k < s->nifaces; k++) {     /* always fits: names are shorter */
+            if (k) strlcat(ifs, ",", sizeof ifs);
+            else ifs[0] = 0;
+            strlcat(ifs, s->iface[k], sizeof ifs);
+        }
+        printf("  %-16s %-6s %-16s %-24s %8u %8u\n", s->name,
+               s->where == PLACE_KERNEL ? "kernel" : "user", dom, ifs,
+               kobj_size(s->obj), service_calls(s));
+    }
+    return 0;
+}
+
 static int cmd_shutdown(int argc, char **argv)
 {
     (void)argc; (void)argv;
@@ -235,19 +303,23 @@ static const struct command commands[] = {
     { "destroy",  "DOMAIN",      "destroy a domain and all it owns",          cmd_destroy },
     { "sleep",    "MS",          "wait MS milliseconds",                      cmd_sleep },
     { "objects",  "",            "loaded objects and their regions",          cmd_objects },
+    { "load",     "MODULE [kernel|user] [as NAME]", "load a service object (default: user)", cmd_load },
+    { "unload",   "NAME [--force]", "unload a service",                       cmd_unload },
+    { "services", "",            "loaded services",                           cmd_services },
     { "shutdown", "",            "power off",                                 cmd_shutdown },
     { 0, 0, 0, 0 },
 };
 
-/* Words in a usage string that are not [optional]. */
+/* Words in a usage string that are not [optional] ("[as NAME]" is one). */
 static int required_args(const char *usage)
 {
-    int n = 0;
+    int n = 0, depth = 0;
     for (const char *p = usage; *p; ) {
         while (*p == ' ') p++;
         if (!*p) break;
-        if (*p != '[') n++;
-        while (*p && *p != ' ') p++;
+        if (*p != '[' && depth == 0) n++;
+        for (; *p && *p != ' '; p++)
+            depth += (*p == '[') - (*p == ']');
     }
     return n;
 }
@@ -299,9 +371,35 @@ static int read_line(char *line, size_t size)
     return too_long ? -1 : 0;
 }
 
+/* Run the lines of the boot module `autorun`, echoed after a prompt as if
+ * typed; '#' starts a comment line. */
+static void autorun(void)
+{
+    struct bmod_file f;
+    if (bmod_open("autorun", &f) < 0) return;
+    char line[LINE];
+    size_t n = 0;
+    for (;;) {
+        char c;
+        long got = bmod_read(&f, &c, 1);
+        if (got == 1 && c != '\n') {
+            if (n < sizeof line - 1 && c != '\r') line[n++] = c;
+            continue;
+        }
+        line[n] = 0;
+        if (n && line[0] != '#') {
+            printf("kea> %s\n", line);
+            execute(line);
+        }
+        n = 0;
+        if (got != 1) break;
+    }
+}
+
 void monitor_run(void)
 {
     char line[LINE];
+    autorun();
     for (;;) {
         printf("kea> ");
         if (read_line(line, sizeof line) < 0) {

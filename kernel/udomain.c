@@ -33,14 +33,23 @@ static int setup_tls(struct domain *d)
     return 0;
 }
 
-static struct kobj *load_module(struct domain *d, const char *module, char *err, size_t errlen)
+/* Place boot module `module` in d; its constructors run unless `start` is 0
+ * (then the caller runs kobj_start when it is ready). */
+struct kobj *udomain_place(struct domain *d, const char *module, int start, char *err,
+                           size_t errlen)
 {
     const struct bmod *m = bmodfs_find(module);
     if (!m) {
         snprintf(err, errlen, "no boot module named '%s'", module);
         return 0;
     }
-    return kobj_load(d, m->name, m->data, m->size, err, errlen);
+    struct kobj *o = kobj_place(d, m->name, m->data, m->size, err, errlen);
+    return o && (!start || kobj_start(o, err, errlen) == 0) ? o : 0;
+}
+
+struct kobj *udomain_load(struct domain *d, const char *module, char *err, size_t errlen)
+{
+    return udomain_place(d, module, 1, err, errlen);
 }
 
 /* A new user domain with TLS, base portals and the runtime loaded. */
@@ -55,7 +64,9 @@ struct domain *udomain_create(const char *name, uint32_t rights, char *err, size
     int r = setup_tls(d);
     for (int i = 0; r == 0 && i < BASE_NPORTALS; i++)
         if (portal_grant(d, base_portals[i]) != i) r = -KEA_ENOMEM;
-    struct kobj *rt = r == 0 ? load_module(d, RUNTIME_MODULE, err, errlen) : 0;
+    struct kobj *rt = r == 0 ? udomain_load(d, RUNTIME_MODULE, err, errlen) : 0;
+    if (rt)
+        rt->library = 1;            /* the domain's libc, libgcc and stubs (load.c) */
     if (rt && (kobj_lookup(rt, "__kea_upcall", &d->upcall_entry) < 0 ||
                kobj_lookup(rt, "__kea_thread_start", &d->thread_entry) < 0)) {
         snprintf(err, errlen, "%s lacks __kea_upcall/__kea_thread_start", RUNTIME_MODULE);
@@ -70,7 +81,7 @@ struct domain *udomain_create(const char *name, uint32_t rights, char *err, size
 }
 
 /* Domain named after the module ("app.o" -> "app", "app2" if taken). */
-static void domain_name_for(const char *module, char *name, size_t n)
+void udomain_name_for(const char *module, char *name, size_t n)
 {
     char base[DOMAIN_NAME];
     strlcpy(base, module, sizeof base);
@@ -85,10 +96,10 @@ static void domain_name_for(const char *module, char *name, size_t n)
 struct domain *udomain_spawn(const char *module, uint32_t rights, uint32_t arg, char *err, size_t errlen)
 {
     char name[DOMAIN_NAME];
-    domain_name_for(module, name, sizeof name);
+    udomain_name_for(module, name, sizeof name);
     struct domain *d = udomain_create(name, rights, err, errlen);
     if (!d) return 0;
-    struct kobj *o = load_module(d, module, err, errlen);
+    struct kobj *o = udomain_load(d, module, err, errlen);
     uint32_t entry;
     if (o && kobj_lookup(o, "main", &entry) < 0) {
         snprintf(err, errlen, "%s has no main()", module);

@@ -1,0 +1,533 @@
+/* Services: relocatable objects that declare themselves with a struct
+ * kea_service (include/kea/service.h), placed in the kernel or in a user
+ * domain of their own, and reached through one portal per interface,
+ * registered as "<service>.<interface>".
+ *
+ * The object is untrusted until its descriptor checks out.  Its pointers
+ * are run addresses in the placement, so they are read through the
+ * object's own regions (kobj_bytes): that checks that each one points into
+ * the object and gives the kernel's view of the bytes at once, and the
+ * user placement cannot change what the kernel reads by remapping its
+ * pages.  The descriptor is copied and checked before any of the
+ * service's code runs; then its constructors and init() run, in the
+ * placement, and only then do portals exist.  Any failure undoes
+ * everything done so far.
+ *
+ * Unloading revokes the portals (callers then get -KEA_EDEAD), calls
+ * fini(), runs the destructors and frees the object, and for a user
+ * placement destroys its domain.  It is refused while some thread is
+ * inside the service, since its code and stacks would go. */
+#include <stdio.h>
+#include <string.h>
+#include <kea/service.h>
+#include "kernel.h"
+#include "proc.h"
+#include "load.h"
+#include "udomain.h"
+#include "service.h"
+
+static struct service *services;        /* registered, newest first */
+static struct service *pending;         /* being loaded: names taken, not yet listed */
+
+/* The rights of a user placement's domain: device access, so that a driver
+ * can leave the kernel (user placement is for isolation) and still reach
+ * its ports and interrupt; no rights over other domains (remapping,
+ * creating, destroying): a service needing those belongs in the kernel or
+ * is started by a privileged domain.  Never more than the requester holds. */
+#define USER_SERVICE_RIGHTS RIGHT_IO
+
+struct service *service_list(void) { return services; }
+
+struct service *service_by_name(const char *name)
+{
+    for (struct service *s = services; s; s = s->next)
+        if (strcmp(s->name, name) == 0)
+            return s;
+    return 0;
+}
+
+static int name_taken(const char *name)
+{
+    if (service_by_name(name)) return 1;
+    for (struct service *s = pending; s; s = s->next)
+        if (strcmp(s->name, name) == 0)
+            return 1;
+    return 0;
+}
+
+static void list_remove(struct service **list, struct service *s)
+{
+    for (struct service **pp = list; *pp; pp = &(*pp)->next)
+        if (*pp == s) {
+            *pp = s->next;
+            return;
+        }
+}
+
+struct service *service_of_domain(const struct domain *d)
+{
+    for (struct service *s = services; s; s = s->next)
+        if (s->where == PLACE_USER && s->dom == d)
+            return s;
+    return 0;
+}
+
+uint32_t service_calls(const struct service *s)
+{
+    uint32_t n = s->calls_revoked;
+    for (uint32_t i = 0; i < s->nifaces; i++)
+        if (s->portal[i]) n += s->portal[i]->calls;
+    return n;
+}
+
+/* ---- the descriptor ------------------------------------------------------ */
+
+/* What the kernel keeps of a descriptor once it has checked it. */
+struct desc {
+    char name[SERVICE_NAME];
+    uint32_t nifaces;
+    struct {
+        char name[SERVICE_IFNAME];
+        uint32_t id, dispatch, server;
+    } iface[KEA_SERVICE_MAX_IFACES];
+    uint32_t init, fini;
+};
+
+/* Names become domain and portal names and are typed at the console. */
+static int valid_name(const char *s)
+{
+    if (!*s) return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -KEA_EBADOBJ; } while (0)
+
+/* Copy the string at run address `addr` of o: it must lie in the object
+ * and end within a page. */
+static int read_name(const struct kobj *o, uint32_t addr, char *buf, size_t cap,
+                     const char *what, char *err, size_t errlen)
+{
+    int r = kobj_region_of(o, addr);
+    if (r < 0)
+        FAIL("%s: service descriptor: %s (%#x) does not point into the object", o->name, what, addr);
+    const struct elfobj_region *reg = &o->eo.region[r];
+    uint32_t avail = reg->run + reg->size - addr;
+    const char *p = kobj_bytes(o, addr, 1);
+    size_t len = strnlen(p, avail < PGSIZE ? avail : PGSIZE);
+    if (len == PGSIZE)
+        FAIL("%s: service descriptor: %s is not NUL-terminated within %u bytes", o->name, what, PGSIZE);
+    if (len == avail)
+        FAIL("%s: service descriptor: %s runs off the end of the object's %s", o->name, what,
+             elfobj_region_name(r));
+    if (len >= cap)
+        FAIL("%s: service descriptor: %s is too long (%u characters, at most %u)", o->name, what,
+             (unsigned)len, (unsigned)cap - 1);
+    memcpy(buf, p, len + 1);
+    if (!valid_name(buf))
+        FAIL("%s: service descriptor: %s '%s' is not a name (letters, digits, '_', '-')",
+             o->name, what, buf);
+    return 0;
+}
+
+/* A function pointer of the descriptor: into the object's code, or NULL
+ * where that is allowed. */
+static int check_code(const struct kobj *o, uint32_t addr, int optional, const char *what,
+                      char *err, size_t errlen)
+{
+    if (!addr && optional) return 0;
+    if (!addr) FAIL("%s: service descriptor: %s is NULL", o->name, what);
+    if (kobj_region_of(o, addr) != EO_TEXT)
+        FAIL("%s: service descriptor: %s (%#x) is not in the object's code", o->name, what, addr);
+    return 0;
+}
+
+static int read_descriptor(const struct kobj *o, struct desc *d, char *err, size_t errlen)
+{
+    uint32_t addr;
+    if (elfobj_lookup(&o->eo, "kea_service", &addr) < 0)
+        FAIL("%s: not a service: it defines no kea_service descriptor", o->name);
+    const struct kea_service *p = kobj_bytes(o, addr, sizeof *p);
+    if (!p)
+        FAIL("%s: kea_service (%#x) is not a whole descriptor inside the object", o->name, addr);
+    struct kea_service ks;
+    memcpy(&ks, p, sizeof ks);              /* the service cannot change it under us */
+    if (ks.magic != KEA_SERVICE_MAGIC)
+        FAIL("%s: service descriptor: bad magic %#x (want %#x, built against another service.h?)",
+             o->name, ks.magic, KEA_SERVICE_MAGIC);
+    int r = read_name(o, (uint32_t)ks.name, d->name, sizeof d->name, "name", err, errlen);
+    if (r < 0) return r;
+    if (ks.nifaces > KEA_SERVICE_MAX_IFACES)
+        FAIL("%s: service descriptor: %u interfaces (at most %u)", o->name, ks.nifaces,
+             KEA_SERVICE_MAX_IFACES);
+    d->nifaces = ks.nifaces;
+    const struct kea_service_iface *ifp = 0;
+    if (ks.nifaces && !(ifp = kobj_bytes(o, (uint32_t)ks.ifaces, ks.nifaces * sizeof *ifp)))
+        FAIL("%s: service descriptor: its %u interfaces (%#x) are not inside the object",
+             o->name, ks.nifaces, (uint32_t)ks.ifaces);
+    for (uint32_t i = 0; i < ks.nifaces; i++) {
+        struct kea_service_iface f;
+        memcpy(&f, &ifp[i], sizeof f);
+        char what[32];
+        snprintf(what, sizeof what, "interface %u's name", (unsigned)i);
+        if ((r = read_name(o, (uint32_t)f.name, d->iface[i].name, sizeof d->iface[i].name, what,
+                           err, errlen)) < 0)
+            return r;
+        for (uint32_t j = 0; j < i; j++)
+            if (strcmp(d->iface[j].name, d->iface[i].name) == 0)
+                FAIL("%s: service descriptor: interface '%s' is listed twice", o->name,
+                     d->iface[i].name);
+        if (f.iface_id == 0)
+            FAIL("%s: service descriptor: interface '%s' has id 0 (ids come from the IDL)",
+                 o->name, d->iface[i].name);
+        snprintf(what, sizeof what, "%s's dispatch", d->iface[i].name);
+        if ((r = check_code(o, (uint32_t)f.dispatch, 0, what, err, errlen)) < 0) return r;
+        if (f.server && kobj_region_of(o, (uint32_t)f.server) < 0)
+            FAIL("%s: service descriptor: %s's server (%#x) does not point into the object",
+                 o->name, d->iface[i].name, (uint32_t)f.server);
+        d->iface[i].id = f.iface_id;
+        d->iface[i].dispatch = (uint32_t)f.dispatch;
+        d->iface[i].server = (uint32_t)f.server;
+    }
+    if ((r = check_code(o, (uint32_t)ks.init, 1, "init", err, errlen)) < 0 ||
+        (r = check_code(o, (uint32_t)ks.fini, 1, "fini", err, errlen)) < 0 ||
+        (r = check_code(o, (uint32_t)ks.state_export, 1, "state_export", err, errlen)) < 0 ||
+        (r = check_code(o, (uint32_t)ks.state_import, 1, "state_import", err, errlen)) < 0)
+        return r;
+    if (!ks.state_export != !ks.state_import)
+        FAIL("%s: service descriptor: state_export and state_import go together", o->name);
+    d->init = (uint32_t)ks.init;
+    d->fini = (uint32_t)ks.fini;
+    return 0;
+}
+
+/* ---- running the service's own code ------------------------------------ */
+
+/* init() in the placement: a direct call in the kernel, an upcall into the
+ * service's domain otherwise (a fault there comes back as
+ * -KEA_ECALLEEFAULT instead of taking the kernel down). */
+static int call_init(struct service *s, uint32_t fn)
+{
+    if (s->where == PLACE_KERNEL)
+        return ((int (*)(void))fn)();
+    return domain_call(s->dom, fn, 0);
+}
+
+static void call_fini(struct service *s)
+{
+    if (!s->fini) return;
+    if (s->where == PLACE_KERNEL) ((void (*)(void))s->fini)();
+    else domain_call(s->dom, s->fini, 0);
+}
+
+/* Revoke the service's portals: invocations fail with -KEA_EDEAD from now
+ * on.  In the kernel placement also the portals the service made itself
+ * (through the portal service), which would otherwise lead into freed code. */
+static void revoke_portals(struct service *s)
+{
+    for (uint32_t i = 0; i < s->nifaces; i++)
+        if (s->portal[i]) {
+            s->calls_revoked += s->portal[i]->calls;
+            portal_revoke(s->portal[i]);    /* may free it: not touched again */
+            s->portal[i] = 0;
+        }
+    if (s->where != PLACE_KERNEL) return;  /* domain_destroy revokes a domain's own */
+    for (int i = 0; i < portal_count(); i++) {
+        struct portal *p = portal_at(i);
+        if (p && p->dom == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0)
+            portal_revoke(p);
+    }
+}
+
+/* Drop the object and, for a user placement, the domain; the service is
+ * not (or no longer) registered. */
+static void discard(struct service *s, char *err, size_t errlen)
+{
+    if (s->obj) kobj_unload(s->obj);
+    s->obj = 0;
+    if (s->where == PLACE_USER && s->dom) {
+        char name[DOMAIN_NAME];
+        strlcpy(name, s->dom->name, sizeof name);
+        int r = domain_destroy(s->dom);
+        if (r < 0) {
+            size_t n = strlen(err);
+            snprintf(err + n, errlen - n, " (its domain %s is left: %s)", name, kea_strerror(r));
+        }
+    }
+    kfree(s);
+}
+
+/* ---- loading ------------------------------------------------------------- */
+
+/* Who asked for the load: the user domain whose call into the kernel this
+ * is (the shell, through the sys service), else the kernel (its monitor). */
+static struct domain *requester(void)
+{
+    for (int k = cur ? cur->depth : -1; k >= 0; k--)
+        if (!cur->act[k].dom->is_kernel)
+            return cur->act[k].dom;
+    return kernel_domain;
+}
+
+/* The steps that can fail once the object is placed: the descriptor, the
+ * names, constructors, init, portals.  On failure err says why and what
+ * was done is undone by the caller (discard), fini included once init ran. */
+static int start(struct service *s, const char *as, char *err, size_t errlen)
+{
+    struct desc d;
+    int r = read_descriptor(s->obj, &d, err, errlen);
+    if (r < 0) return r;
+
+    /* Names: the service's, its domain's, its portals'. */
+    const char *name = as ? as : d.name;
+    if ((!as || strcmp(as, name) != 0) && name_taken(name)) {
+        snprintf(err, errlen, "a service named '%s' is loaded (load %s as another name)", name,
+                 s->obj->name);
+        return -KEA_EEXIST;
+    }
+    struct domain *other = domain_by_name(name);
+    if (s->where == PLACE_USER && other && other != s->dom) {
+        snprintf(err, errlen, "a domain named '%s' exists (load %s as another name)", name,
+                 s->obj->name);
+        return -KEA_EEXIST;
+    }
+    for (uint32_t i = 0; i < d.nifaces; i++) {
+        char pname[sizeof ((struct portal *)0)->name];
+        if (snprintf(pname, sizeof pname, "%s.%s", name, d.iface[i].name) >= (int)sizeof pname) {
+            snprintf(err, errlen, "portal name '%s.%s' is too long (at most %u characters)",
+                     name, d.iface[i].name, (unsigned)sizeof pname - 1);
+            return -KEA_EINVAL;
+        }
+        if (portal_by_name(pname)) {
+            snprintf(err, errlen, "a portal named '%s' exists", pname);
+            return -KEA_EEXIST;
+        }
+    }
+    strlcpy(s->name, name, sizeof s->name);
+    if (s->where == PLACE_USER)
+        strlcpy(s->dom->name, name, sizeof s->dom->name);
+    s->nifaces = d.nifaces;
+    for (uint32_t i = 0; i < d.nifaces; i++)
+        strlcpy(s->iface[i], d.iface[i].name, sizeof s->iface[i]);
+
+    /* Its code runs: constructors, then init.  (While it runs in a user
+     * domain on this thread, that domain cannot be destroyed.) */
+    struct kobj *o = s->obj;
+    s->obj = 0;                         /* kobj_start unloads it if a constructor faults */
+    if (kobj_start(o, err, errlen) < 0) return -KEA_ECALLEEFAULT;
+    s->obj = o;
+    if (d.init && (r = call_init(s, d.init)) < 0) {
+        snprintf(err, errlen, "%s: init %s: %s", o->name,
+                 r == -KEA_ECALLEEFAULT ? "faulted" : "failed", kea_strerror(r));
+        return r;
+    }
+    s->fini = d.fini;                   /* from here on, failing undoes init too */
+
+    for (uint32_t i = 0; i < d.nifaces; i++) {
+        char pname[sizeof ((struct portal *)0)->name];
+        snprintf(pname, sizeof pname, "%s.%s", s->name, d.iface[i].name);
+        s->portal[i] = portal_create(s->dom, pname, (idc_handler_t)d.iface[i].dispatch,
+                                     (void *)d.iface[i].server, d.iface[i].id,
+                                     IDC_BUF_MAX, IDC_BUF_MAX);
+        if (!s->portal[i]) {
+            snprintf(err, errlen, "%s: cannot create portal %s (out of portals or memory)",
+                     o->name, pname);
+            revoke_portals(s);
+            call_fini(s);
+            return -KEA_ENOMEM;
+        }
+        s->was[i] = s->portal[i];
+    }
+    return 0;
+}
+
+int service_load(const char *module, enum placement where, const char *as,
+                 struct service **out, char *err, size_t errlen)
+{
+    err[0] = 0;
+    if (as && (!valid_name(as) || strlen(as) >= SERVICE_NAME)) {
+        snprintf(err, errlen, "'%s' is not a service name (letters, digits, '_', '-'; at most %u)",
+                 as, SERVICE_NAME - 1);
+        return -KEA_EINVAL;
+    }
+    if (as && name_taken(as)) {
+        snprintf(err, errlen, "a service named '%s' is loaded", as);
+        return -KEA_EEXIST;
+    }
+    if (!bmodfs_find(module)) {
+        snprintf(err, errlen, "no boot module named '%s'", module);
+        return -KEA_ENOENT;
+    }
+    struct service *s = kzalloc(sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "%s: out of memory", module);
+        return -KEA_ENOMEM;
+    }
+    s->where = where;
+    s->dom = kernel_domain;
+    if (as) strlcpy(s->name, as, sizeof s->name);
+    if (where == PLACE_USER) {
+        /* The domain is named after the service, whose name the object
+         * tells only once placed: until then it has a provisional one. */
+        char tmp[DOMAIN_NAME];
+        if (as) strlcpy(tmp, as, sizeof tmp);
+        else udomain_name_for(module, tmp, sizeof tmp);
+        if (!(s->dom = udomain_create(tmp, USER_SERVICE_RIGHTS & requester()->rights, err,
+                                      errlen))) {
+            kfree(s);
+            return domain_by_name(tmp) ? -KEA_EEXIST : -KEA_ENOMEM;
+        }
+    }
+    s->next = pending;                  /* the name is taken from here on */
+    pending = s;
+    int r = -KEA_EBADOBJ;
+    if ((s->obj = udomain_place(s->dom, module, 0, err, errlen)) != 0)
+        r = start(s, as, err, errlen);
+    if (r == 0 && s->gone) {
+        snprintf(err, errlen, "%s: its domain was destroyed during the load", module);
+        r = -KEA_EDEAD;
+    }
+    list_remove(&pending, s);
+    if (r < 0) {
+        discard(s, err, errlen);
+        return r;
+    }
+    s->next = services;
+    services = s;
+    if (out) *out = s;
+    return 0;
+}
+
+/* ---- unloading ----------------------------------------------------------- */
+
+/* Is some thread inside s?  If so, say who in err. */
+static int inside(struct service *s, char *err, size_t errlen)
+{
+    /* Kernel placement: activations of its portals (revoked ones
+     * included) and of portals it made itself. */
+    struct portal *own[32];
+    int nown = 0;
+    if (s->where == PLACE_KERNEL)
+        for (int i = 0; i < portal_count() && nown < (int)(sizeof own / sizeof own[0]); i++) {
+            struct portal *p = portal_at(i);
+            if (p && p->dom == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0)
+                own[nown++] = p;
+        }
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *t = thread_at(i);
+        if (!t || t->state == T_ZOMBIE) continue;
+        if (s->where == PLACE_USER && t->root == s->dom) {
+            /* The service's own thread: domain_destroy kills it, unless it
+             * is out calling another user domain, which would lose its
+             * caller, or busy in the kernel. */
+            for (int k = 1; k <= t->depth; k++)
+                if (!t->act[k].dom->is_kernel) {
+                    snprintf(err, errlen, "%s is in use: its thread %d is calling into %s",
+                             s->name, t->id, t->act[k].dom->name);
+                    return 1;
+                }
+            if (t->depth > 0 && t->state != T_SLEEPING) {
+                snprintf(err, errlen, "%s is in use: its thread %d is in the kernel", s->name, t->id);
+                return 1;
+            }
+            continue;
+        }
+        for (int k = 1; k <= t->depth; k++) {
+            const struct activation *a = &t->act[k];
+            int in = 0;
+            if (s->where == PLACE_USER)
+                in = a->dom == s->dom;
+            else if (a->dom->is_kernel && a->portal) {
+                for (uint32_t j = 0; j < s->nifaces; j++)
+                    in |= a->portal == s->was[j];
+                for (int j = 0; j < nown; j++)
+                    in |= a->portal == own[j];
+            }
+            if (in) {
+                snprintf(err, errlen, "%s is in use: thread %d (%s, of domain %s) is inside it",
+                         s->name, t->id, t->name, t->root->name);
+                return 1;
+            }
+        }
+    }
+    struct kobj *imp = kobj_importer(s->obj);
+    if (imp) {
+        snprintf(err, errlen, "%s is in use: %s in %s imports from it", s->name, imp->name,
+                 imp->dom->name);
+        return 1;
+    }
+    return 0;
+}
+
+#define FORCE_WAIT_MS 3000
+
+int service_unload(const char *name, int force, char *err, size_t errlen)
+{
+    err[0] = 0;
+    struct service *s = service_by_name(name);
+    if (!s) {
+        snprintf(err, errlen, "no service named '%s'", name);
+        return -KEA_ENOENT;
+    }
+    if (s->unloading) {
+        snprintf(err, errlen, "%s is being unloaded already", name);
+        return -KEA_EBUSY;
+    }
+    if (inside(s, err, errlen)) {
+        if (!force) return -KEA_EBUSY;
+        /* Forced: let no new call in, then wait for those inside to leave.
+         * Meanwhile its domain may be destroyed from elsewhere (gone). */
+        revoke_portals(s);
+        s->unloading = 1;
+        for (uint32_t waited = 0; !s->gone && waited < FORCE_WAIT_MS; waited += 1000 / timer_hz) {
+            sleep_ticks(1);
+            if (!s->gone && !inside(s, err, errlen)) break;
+        }
+        s->unloading = 0;
+        if (s->gone) {                  /* already off the list */
+            kfree(s);
+            return 0;
+        }
+        if (inside(s, err, errlen)) {
+            size_t n = strlen(err);
+            snprintf(err + n, errlen - n, " after %u ms; its portals are revoked, unload again later",
+                     FORCE_WAIT_MS);
+            return -KEA_EBUSY;
+        }
+    }
+    revoke_portals(s);
+    list_remove(&services, s);
+    call_fini(s);
+    discard(s, err, errlen);
+    return 0;
+}
+
+/* A domain is being destroyed (domain_destroy, from wherever): a service
+ * placed there goes with it, its portals revoked by domain_destroy.  One
+ * being loaded or waited for by unload --force is only marked (and off the
+ * list): its loader or unloader frees it. */
+void service_object_gone(const struct kobj *o)
+{
+    for (struct service *s = pending; s; s = s->next)
+        if (s->obj == o) {
+            s->gone = 1;
+            s->obj = 0;
+            s->dom = 0;
+            return;
+        }
+    for (struct service *s = services; s; s = s->next)
+        if (s->obj == o) {
+            list_remove(&services, s);      /* listed services always have both */
+            if (s->unloading) {
+                s->gone = 1;
+                s->obj = 0;
+                s->dom = 0;
+            } else {
+                kfree(s);
+            }
+            return;
+        }
+}

@@ -1,0 +1,62 @@
+"""Issue 5: every scripted demo runs through `make demo NAME=...` (the same
+script as `run demo-NAME.kea` by hand) and its transcript shows what the
+demo is about.  Figures are checked for presence, never for speed."""
+import os, re, subprocess
+from kea import check, ROOT, default_modules
+
+
+def _demo(name, timeout=600):
+    """What `make demo NAME=name` runs; called directly because two tests
+    running `make` at once in one build tree would race (make test has
+    already built everything)."""
+    kernel = os.path.join(ROOT, "build", "kernel.elf")
+    p = subprocess.run(["scripts/demo.sh", kernel, *default_modules("build")], cwd=ROOT,
+                       env=dict(os.environ, DEMO=name), capture_output=True, text=True,
+                       timeout=timeout, stdin=subprocess.DEVNULL)
+    out = (p.stdout + p.stderr).replace("\r\n", "\n")
+    check(p.returncode == 0, f"demo {name} exited {p.returncode}:\n{out[-2000:]}")
+    check(f"run demo-{name}.kea" in out and "kea: power off" in out, f"demo did not run:\n{out[-2000:]}")
+    check("failed; stopping" not in out and "kernel exception" not in out and "panic" not in out,
+          f"demo failed:\n{out[-2000:]}")
+    return out
+
+
+def test_demo_list(h):
+    p = subprocess.run(["scripts/demo.sh", os.path.join(ROOT, "build", "kernel.elf")], cwd=ROOT,
+                       capture_output=True, text=True, timeout=600)
+    check(p.returncode == 0, p.stdout + p.stderr)
+    for name in ("placement", "upgrade", "compress"):
+        check(re.search(rf"^\s+{name}\s+\S", p.stdout, re.M), f"{name} not listed:\n{p.stdout}")
+
+
+def test_demo_placement(h):
+    out = _demo("placement")
+    check(re.search(r"loaded rd_k from ramdisk\.o in the kernel", out), "no kernel placement")
+    check(re.search(r"loaded rd_u from ramdisk\.o in a user domain", out), "no user placement")
+    k = re.search(r"rd_k \(in the kernel\): info +(\d+), read 4 KiB +(\d+)", out)
+    u = re.search(r"rd_u \(in a user domain\): info +(\d+), read 4 KiB +(\d+)", out)
+    check(k and u, "timings missing")
+    check(re.search(r"unloaded rd_u\n", out) and re.search(r"unloaded rd_k\n", out), "not unloaded")
+
+
+def test_demo_upgrade(h):
+    out = _demo("upgrade")
+    before, after = out.split("+ remap fsapp simplefs.fs cachefs", 1)
+    check(re.search(r"fsapp: round 1: .*1 of 1 files read back intact", before), "no rounds before the remap")
+    check(re.search(r"^ +7 cachefs\.fs .*per-domain \(was simplefs\.fs\)", after, re.M),
+          "the remap is not shown in the portal table")
+    check(re.search(r"fsapp: round 8: wrote round-8\.txt, 8 of 8 files read back intact", after),
+          "rounds after the remap lost data")
+    check("fsapp: done, every file intact" in after, "application did not finish intact")
+    calls = re.search(r"^ +cachefs +user +cachefs\(\d+\) +\d+ +(\d+) +fs", after, re.M)
+    check(calls and int(calls.group(1)) > 0, "cachefs served no calls")
+
+
+def test_demo_compress(h):
+    out = _demo("compress")
+    before, after = out.split("+ remap compapp simplefs.fs compress", 1)
+    plain = [int(b) for b in re.findall(r"report-[123]\.txt: 8192 bytes, stored in (\d+) blocks, read back identical", before)]
+    packed = [int(b) for b in re.findall(r"report-[456]\.txt: 8192 bytes, stored in (\d+) blocks, read back identical", after)]
+    check(len(plain) == 3 and len(packed) == 3, "reports missing")
+    check(max(packed) < min(plain), f"compressed reports are not smaller: {plain} then {packed}")
+    check("compapp: done, every report intact" in after, "reports not intact")

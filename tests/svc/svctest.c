@@ -1,0 +1,123 @@
+/* The test service of tests/qemu/test_loader.py: one source, built the way
+ * kernel code is (svc_plain.o) and the way a distribution builds library
+ * code (svc_distro.o: -O2 -fPIC -fstack-protector-strong), and loaded in
+ * the kernel and in user domains side by side.  It never asks where it
+ * runs; it reports kea_domain_id(), 0 in the kernel.
+ *
+ * Variants for the failure tests: -DSVC_FAIL_INIT (init returns an error),
+ * -DSVC_INIT_FAULT (init dereferences NULL). */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <kea/base.h>
+#include <kea/service.h>
+#include "svctest_server.h"
+#include "thread_client.h"      /* linked in: only portal_invoke comes from outside */
+
+uint32_t kea_domain_id(void);          /* the environment's: 0 in the kernel */
+
+static uint32_t ctors, inits, calls;
+
+/* Constructors run before init, in the placement, like a library's. */
+__attribute__((constructor)) static void construct(void)
+{
+    ctors++;
+}
+
+static int where(void *self, uint32_t *dom)
+{
+    (void)self;
+    calls++;
+    *dom = kea_domain_id();
+    return 0;
+}
+
+/* 64-bit division: i386 code calls libgcc's __udivdi3 and __umoddi3. */
+static int div64(void *self, uint32_t hi, uint32_t lo, uint32_t d, uint32_t *qhi, uint32_t *qlo,
+                 uint32_t *rem)
+{
+    (void)self;
+    calls++;
+    if (d == 0) return -KEA_EINVAL;
+    uint64_t n = (uint64_t)hi << 32 | lo;
+    uint64_t q = n / d;
+    *qhi = (uint32_t)(q >> 32);
+    *qlo = (uint32_t)q;
+    *rem = (uint32_t)(n % d);
+    return 0;
+}
+
+static int state(void *self, uint32_t *c, uint32_t *i, uint32_t *n)
+{
+    (void)self;
+    *c = ctors;
+    *i = inits;
+    *n = ++calls;
+    return 0;
+}
+
+static int upper(void *self, const char *s, void *r, size_t cap, size_t *len)
+{
+    (void)self;
+    calls++;
+    size_t n = strlen(s) + 1;
+    if (n > cap) return -KEA_E2BIG;
+    char *out = r;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (char)toupper((unsigned char)s[i]);
+    *len = n;
+    return 0;
+}
+
+/* A stack buffer overflow, on purpose.  Only armed when compiled with the
+ * stack protector, which catches it before the function returns: without
+ * it nothing would, and the service would run on with a broken stack. */
+static int smash(void *self, const void *data, size_t len)
+{
+    (void)self;
+    calls++;
+#ifdef __SSP_STRONG__
+    char buf[16];
+    memcpy(buf, data, len);
+    __asm__ volatile("" : : "r"(buf) : "memory");
+    return buf[0];
+#else
+    (void)data; (void)len;
+    return -KEA_EINVAL;
+#endif
+}
+
+static int hold(void *self, uint32_t ms)
+{
+    (void)self;
+    calls++;
+    return thread_sleep(&kea_base_thread, ms);
+}
+
+static int svctest_init(void)
+{
+    inits++;
+    printf("svctest: init in domain %u\n", kea_domain_id());
+#if defined(SVC_FAIL_INIT)
+    return -KEA_ENOMEM;
+#elif defined(SVC_INIT_FAULT)
+    return *(volatile int *)0;
+#else
+    return 0;
+#endif
+}
+
+static void svctest_fini(void)
+{
+    printf("svctest: fini in domain %u after %u calls\n", kea_domain_id(), calls);
+}
+
+static const struct svctest_ops ops = { where, div64, state, upper, smash, hold };
+static struct svctest_server server = { &ops, 0 };
+static const struct kea_service_iface ifaces[] = {
+    { SVCTEST_IFACE_NAME, SVCTEST_IFACE_ID, svctest_dispatch, &server },
+};
+
+KEA_SERVICE(.name = "svctest", .ifaces = ifaces, .nifaces = 1, .init = svctest_init,
+            .fini = svctest_fini);
