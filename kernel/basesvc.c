@@ -79,7 +79,19 @@ static int th_create(void *self, uint32_t entry, uint32_t arg, uint32_t *tid)
     return 0;
 }
 
-static int th_exit(void *self, int32_t status) { (void)self; thread_exit(status); }
+/* exit() in a thread's own domain ends the thread.  Inside a call (a
+ * service calling exit, panic, abort or failing an assert) it ends only
+ * that call: the thread belongs to the caller, who gets -KEA_ECALLEEFAULT
+ * (idc.c acts on end_call when this handler returns). */
+static int th_exit(void *self, int32_t status)
+{
+    (void)self;
+    if (cur->depth >= 2 && !cur->act[cur->depth - 1].dom->is_kernel) {
+        cur->end_call = 1;
+        return status;
+    }
+    thread_exit(status);
+}
 static int th_yield(void *self) { (void)self; sched_yield(); return 0; }
 
 static int th_sleep(void *self, uint32_t ms)

@@ -70,6 +70,18 @@ static void switch_space(struct thread *t, struct domain *d)
     }
 }
 
+static void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out_len);
+
+/* The callee on top called exit() (thread.exit set end_call): its call ends,
+ * and its caller gets -KEA_ECALLEEFAULT, as if it had faulted. */
+static void end_exiting_call(struct thread *t, struct trapframe *tf)
+{
+    t->end_call = 0;
+    printf("kea: domain %s exited inside a call (thread %d): the call ends, caller gets %s\n",
+           t->act[t->depth].dom->name, t->id, kea_strerror(-KEA_ECALLEEFAULT));
+    idc_return(t, tf, -KEA_ECALLEEFAULT, 0);
+}
+
 /* A user domain invoked a kernel-placed service: run it on this stack. */
 static void call_kernel(struct thread *t, struct trapframe *tf, struct portal *p,
                         struct idc_bufs *b, struct domain *from)
@@ -99,6 +111,10 @@ static void call_kernel(struct thread *t, struct trapframe *tf, struct portal *p
     int status = p->handler(p->arg, &c);
     t->depth = depth - 1;
     switch_space(t, from);          /* in case the handler called out */
+    if (t->end_call) {
+        end_exiting_call(t, tf);
+        return;
+    }
     if (c.out_len > b->out_cap) { status = -KEA_E2BIG; c.out_len = 0; }
     if (c.out_len && copy_to_user(b->out, kb + IDC_BUF_MAX, c.out_len)) status = -KEA_EFAULT;
     tf->eax = (uint32_t)status;
@@ -135,7 +151,6 @@ static inline void enter_callee(struct thread *t, struct trapframe *tf, struct p
     tf->esp = SLOT_STACK_TOP(s) - 8;
 }
 
-static void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out_len);
 
 /* Every invocation the fast path does not take: errors, buffers, kernel
  * targets, a domain with no cached activation slot. */
@@ -207,6 +222,10 @@ void idc_syscall(struct trapframe *tf)
         tf->eax = (uint32_t)p->handler(p->arg, &c);
         t->depth--;
         switch_space(t, from);           /* in case the service called out */
+        if (t->end_call) {
+            end_exiting_call(t, tf);
+            return;
+        }
         tf->ebx = c.w[0];
         tf->esi = c.w[1];
         tf->edi = c.w[2];

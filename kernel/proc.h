@@ -103,6 +103,7 @@ struct thread {
     uint8_t *kbuf[MAX_DEPTH];       /* per-depth kernel copies of user in/out buffers */
     uint64_t wake_tick;             /* sleeping until (0 = not a timed sleep) */
     int exit_status;
+    int end_call;                   /* a callee asked to exit: unwind its call */
     uint32_t switches;
 };
 

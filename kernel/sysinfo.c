@@ -9,6 +9,8 @@
 #include "kernel.h"
 #include "proc.h"
 #include "sys_server.h"
+#include "service.h"
+#include "load.h"
 
 /* Copy records produced by get(i, rec) for i = start.. into out. */
 static int page(uint32_t start, uint32_t limit, size_t recsize, void *out, size_t cap,
@@ -187,6 +189,81 @@ static int sys_read_module(void *self, const char *name, uint32_t offset, void *
     return 0;
 }
 
+static struct domain *caller_domain(void)
+{
+    return cur->depth > 0 ? cur->act[cur->depth - 1].dom : cur->root;
+}
+
+/* spec: "MODULE [kernel|user] [[as] NAME]"; errors are printed on the
+ * console (where the shell's user sees them) and returned as codes. */
+static int sys_load(void *self, const char *spec, uint32_t *dom)
+{
+    (void)self;
+    if (!(caller_domain()->rights & RIGHT_DOMAINS)) return -KEA_EPERM;
+    char buf[128], *words[4], *save;
+    int n = 0;
+    strlcpy(buf, spec, sizeof buf);
+    for (char *w = strtok_r(buf, " ", &save); w && n < 4; w = strtok_r(0, " ", &save))
+        words[n++] = w;
+    if (n == 0) return -KEA_EINVAL;
+    enum placement where = PLACE_USER;
+    int i = 1;
+    if (i < n && (strcmp(words[i], "kernel") == 0 || strcmp(words[i], "user") == 0))
+        where = strcmp(words[i++], "kernel") == 0 ? PLACE_KERNEL : PLACE_USER;
+    if (i < n && strcmp(words[i], "as") == 0) i++;
+    const char *name = i < n ? words[i++] : 0;
+    if (i != n) return -KEA_EINVAL;
+    struct service *s;
+    char err[160];
+    int r = service_load(words[0], where, name, &s, err, sizeof err);
+    if (r < 0) {
+        printf("load: %s\n", err);
+        return r;
+    }
+    *dom = (uint32_t)s->dom->id;
+    return 0;
+}
+
+static int sys_unload(void *self, const char *name, bool force)
+{
+    (void)self;
+    if (!(caller_domain()->rights & RIGHT_DOMAINS)) return -KEA_EPERM;
+    char err[160];
+    int r = service_unload(name, force, err, sizeof err);
+    if (r < 0) printf("unload: %s\n", err);
+    return r;
+}
+
+static int get_service(uint32_t i, void *rec, void *ctx)
+{
+    (void)ctx;
+    struct service *s = service_list();
+    while (s && i--) s = s->next;
+    if (!s) return 0;
+    struct sys_service *r = rec;
+    memset(r, 0, sizeof *r);
+    strlcpy(r->name, s->name, sizeof r->name);
+    strlcpy(r->object, s->obj ? s->obj->name : "", sizeof r->object);
+    r->kernel = s->where == PLACE_KERNEL;
+    r->dom = (uint32_t)s->dom->id;
+    for (int k = 0; s->obj && k < EO_NREGIONS; k++)
+        r->size += s->obj->eo.region[k].size;
+    r->calls = service_calls(s);
+    for (uint32_t k = 0; k < s->nifaces; k++) {
+        if (k) strlcat(r->ifaces, ",", sizeof r->ifaces);
+        strlcat(r->ifaces, s->iface[k], sizeof r->ifaces);
+    }
+    return 1;
+}
+
+static int sys_services(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
+{
+    (void)self;
+    uint32_t n = 0;
+    for (struct service *s = service_list(); s; s = s->next) n++;
+    return page(start, n, sizeof(struct sys_service), out, cap, len, next, get_service, 0);
+}
+
 static int sys_memory(void *self, uint32_t *free_kib, uint32_t *pages, uint32_t *heap)
 {
     (void)self;
@@ -209,7 +286,8 @@ static int sys_shutdown(void *self)
 static const struct sys_ops ops = {
     .domains = sys_domains, .threads = sys_threads, .portals = sys_portals,
     .sysportals = sys_sysportals, .rooted = sys_rooted, .modules = sys_modules,
-    .read_module = sys_read_module, .memory = sys_memory, .shutdown = sys_shutdown,
+    .read_module = sys_read_module, .load = sys_load, .unload = sys_unload,
+    .services = sys_services, .memory = sys_memory, .shutdown = sys_shutdown,
 };
 static struct sys_server server = { &ops, 0 };
 
