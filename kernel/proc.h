@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <kea/idc.h>
 #include <kea/memlayout.h>
+#include <kea/rights.h>
 #include "i386/arch.h"
 
 #define MAX_DOMAINS     64
@@ -19,12 +20,12 @@
 #define KSTACK_SIZE     16384
 #define DOMAIN_NAME     24
 
-/* Domain rights (held by the shell; the kernel domain has all). */
-#define RIGHT_REMAP_OTHERS 0x1      /* remap another domain's table */
-#define RIGHT_REMAP_GLOBAL 0x2      /* system-wide and domain-rooted remaps */
-#define RIGHT_DOMAINS      0x4      /* create/destroy domains, map into others */
-#define RIGHT_IO           0x8      /* attach interrupts, get I/O ports */
-#define RIGHT_ALL          0xf
+/* Domain rights (include/kea/rights.h). */
+#define RIGHT_REMAP_OTHERS KEA_RIGHT_REMAP_OTHERS
+#define RIGHT_REMAP_GLOBAL KEA_RIGHT_REMAP_GLOBAL
+#define RIGHT_DOMAINS      KEA_RIGHT_DOMAINS
+#define RIGHT_IO           KEA_RIGHT_IO
+#define RIGHT_ALL          KEA_RIGHT_ALL
 
 /* A cached activation area in a user domain: a stack and the two IDC
  * buffers, with the kernel addresses of the buffer pages. */

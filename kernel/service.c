@@ -29,11 +29,11 @@
 static struct service *services;        /* registered, newest first */
 static struct service *pending;         /* being loaded: names taken, not yet listed */
 
-/* The rights of a user placement's domain: device access, so that a driver
- * can leave the kernel (user placement is for isolation) and still reach
- * its ports and interrupt; no rights over other domains (remapping,
- * creating, destroying): a service needing those belongs in the kernel or
- * is started by a privileged domain.  Never more than the requester holds. */
+/* The rights of a user placement's domain: device access always, so that a
+ * driver can leave the kernel (user placement is for isolation) and still
+ * reach its ports and interrupt; rights over other domains only when the
+ * descriptor asks for them (a pager, a tracer).  Never more than the
+ * requester holds. */
 #define USER_SERVICE_RIGHTS RIGHT_IO
 
 struct service *service_list(void) { return services; }
@@ -91,6 +91,7 @@ struct desc {
         uint32_t id, dispatch, server;
     } iface[KEA_SERVICE_MAX_IFACES];
     uint32_t init, fini;
+    uint32_t rights;
 };
 
 /* Names become domain and portal names and are typed at the console. */
@@ -197,6 +198,9 @@ static int read_descriptor(const struct kobj *o, struct desc *d, char *err, size
         (r = check_code(o, (uint32_t)ks.state_export, 1, "state_export", err, errlen)) < 0 ||
         (r = check_code(o, (uint32_t)ks.state_import, 1, "state_import", err, errlen)) < 0)
         return r;
+    if (ks.rights & ~KEA_RIGHT_ALL)
+        FAIL("%s: service descriptor: unknown rights %#x", o->name, ks.rights & ~KEA_RIGHT_ALL);
+    d->rights = ks.rights;
     if (!ks.state_export != !ks.state_import)
         FAIL("%s: service descriptor: state_export and state_import go together", o->name);
     d->init = (uint32_t)ks.init;
@@ -280,6 +284,8 @@ static int start(struct service *s, const char *as, char *err, size_t errlen)
     struct desc d;
     int r = read_descriptor(s->obj, &d, err, errlen);
     if (r < 0) return r;
+    if (s->where == PLACE_USER)             /* what it declares, if the requester holds it */
+        s->dom->rights = (USER_SERVICE_RIGHTS | d.rights) & requester()->rights;
 
     /* Names: the service's, its domain's, its portals'. */
     const char *name = as ? as : d.name;

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <kea/idc.h>
+#include <kea/rights.h>
 
 #define KEA_SERVICE_MAGIC 0x6b736576u      /* "kesv" */
 #define KEA_SERVICE_MAX_IFACES 8
@@ -40,6 +41,12 @@ struct kea_service {
      * state into buf, and rebuild it in a fresh instance. */
     int (*state_export)(void *buf, size_t cap, size_t *len);
     int (*state_import)(const void *buf, size_t len);
+    /* Rights (include/kea/rights.h) the service needs when placed in a user
+     * domain, e.g. KEA_RIGHT_DOMAINS for a pager; it gets them only if
+     * whoever loads it holds them.  KEA_RIGHT_IO is always granted (user
+     * placement is for isolation, and a driver must still reach its
+     * device).  In the kernel it can do everything anyway. */
+    uint32_t rights;
 };
 
 #define KEA_SERVICE(...) \

@@ -49,7 +49,7 @@
 
 uint32_t kea_domain_id(void);
 
-#define VM_RIGHT_DOMAINS 0x4u            /* RIGHT_DOMAINS of kernel/proc.h */
+
 #define VM_PROBE         0xffffffffu     /* a domain id no domain has: see find_pager() */
 #define PAGED_PAGES      ((PAGED_TOP - PAGED_BASE) / PGSIZE)
 #define LEAF             256u            /* swap-slot entries per leaf of a domain's map */
@@ -140,7 +140,7 @@ static int holds_domains_right(uint32_t caller)
     struct sys_domain rec;
     int r = domain_record(caller, &rec);
     if (r < 0) return r;
-    return (rec.rights & VM_RIGHT_DOMAINS) ? 0 : -KEA_EPERM;
+    return (rec.rights & KEA_RIGHT_DOMAINS) ? 0 : -KEA_EPERM;
 }
 
 /* May domain `caller` have the service act on domain `dom`?  On itself;
@@ -675,4 +675,5 @@ static const struct kea_service_iface ifaces[] = {
     { VMCTL_IFACE_NAME, VMCTL_IFACE_ID, vmctl_entry, 0 },
 };
 
-KEA_SERVICE(.name = "vm", .ifaces = ifaces, .nifaces = 2, .init = vm_init, .fini = vm_fini);
+KEA_SERVICE(.name = "vm", .ifaces = ifaces, .nifaces = 2, .init = vm_init, .fini = vm_fini,
+            .rights = KEA_RIGHT_DOMAINS);
