@@ -375,6 +375,8 @@ static int po_create(void *self, uint32_t handler, uint32_t arg, uint32_t iface_
     struct portal *p = portal_create(d, name, (idc_handler_t)handler, (void *)arg, iface_id,
                                      IDC_BUF_MAX, IDC_BUF_MAX);
     if (!p) return -KEA_ENOMEM;
+    if (d->is_kernel && cur->depth >= 1 && cur->act[cur->depth - 1].portal)
+        p->owner = cur->act[cur->depth - 1].portal->owner;   /* the kernel-placed creator */
     int l = portal_grant(d, p);
     if (l < 0) {
         portal_revoke(p);

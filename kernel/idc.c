@@ -42,8 +42,10 @@ struct idc_bufs { uint32_t in, in_len, out, out_cap; };
 /* Local id -> system portal, through the invoking thread's rooted remaps
  * (a hash on the root domain, skipped entirely when it has none), then the
  * table and a system-wide remap.  Remaps never redirect the replacement's
- * own calls (interposers reach the original; no loops). */
-static inline struct portal *resolve(struct domain *from, uint32_t local, struct domain *root)
+ * own calls (interposers reach the original; no loops): `me` is the caller's
+ * owner, its domain, or for code placed in the kernel its loaded object. */
+static inline struct portal *resolve(struct domain *from, uint32_t local, struct domain *root,
+                                     const void *me)
 {
     if (local >= IDC_MAX_PORTALS)
         return 0;
@@ -52,12 +54,20 @@ static inline struct portal *resolve(struct domain *from, uint32_t local, struct
         return 0;
     if (root->rooted) {
         struct portal *q = rooted_lookup(root->rooted, p);
-        if (q && q->dom != from)
+        if (q && q->owner != me)
             return q;
     }
-    if (p->global && p->global->dom != from)
+    if (p->global && p->global->owner != me)
         return p->global;
     return p;
+}
+
+/* Who kernel code on thread t is: the owner of the portal that entered the
+ * kernel-placed service running now, or the kernel itself. */
+static inline const void *kernel_caller(const struct thread *t)
+{
+    const struct activation *a = &t->act[t->depth];
+    return a->portal ? a->portal->owner : (const void *)kernel_domain;
 }
 
 static void switch_space(struct thread *t, struct domain *d)
@@ -203,7 +213,7 @@ void idc_syscall(struct trapframe *tf)
         return;
     }
     struct domain *from = t->act[t->depth].dom;
-    struct portal *p = resolve(from, IDC_PP_PORTAL(pp), t->root);
+    struct portal *p = resolve(from, IDC_PP_PORTAL(pp), t->root, from);
     struct domain *to;
     struct actslot *s;
     if (!p || !(to = p->dom) || tf->ebp || t->depth + 1 >= MAX_DEPTH) {
@@ -360,7 +370,8 @@ int portal_invoke(uint32_t pp, struct idc_args *args)
     if (!t) return -KEA_EINVAL;
     uint32_t f = irq_save();
     struct domain *from = t->act[t->depth].dom;
-    int status = invoke_resolved(t, from, resolve(from, IDC_PP_PORTAL(pp), t->root), pp, args);
+    const void *me = from->is_kernel ? kernel_caller(t) : from;
+    int status = invoke_resolved(t, from, resolve(from, IDC_PP_PORTAL(pp), t->root, me), pp, args);
     irq_restore(f);
     return status;
 }

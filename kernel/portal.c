@@ -77,6 +77,7 @@ struct portal *portal_create(struct domain *d, const char *name, idc_handler_t h
     p->in_max = in_max;
     p->out_max = out_max;
     p->refs = 1;                      /* the implementing domain's */
+    p->owner = d;
     portals[id] = p;
     uint32_t bucket = name_hash(p->name);
     p->name_next = by_name[bucket];

@@ -118,6 +118,8 @@ struct portal {
     uint32_t in_max, out_max;       /* argument descriptor: buffer limits */
     struct portal *global;          /* system-wide remap target, or NULL */
     struct portal *name_next;       /* portal.c's name hash chain */
+    const void *owner;              /* its domain, or for a kernel placement its object:
+                                       remaps never redirect calls from their owner */
     int refs;                       /* table entries + creator */
     uint32_t calls;
 };

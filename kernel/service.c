@@ -338,6 +338,8 @@ static int start(struct service *s, const char *as, char *err, size_t errlen)
         s->portal[i] = portal_create(s->dom, pname, (idc_handler_t)d.iface[i].dispatch,
                                      (void *)d.iface[i].server, d.iface[i].id,
                                      IDC_BUF_MAX, IDC_BUF_MAX);
+        if (s->portal[i] && s->where == PLACE_KERNEL)
+            s->portal[i]->owner = s->obj;    /* services in the kernel share its domain */
         if (!s->portal[i]) {
             snprintf(err, errlen, "%s: cannot create portal %s (out of portals or memory)",
                      o->name, pname);

@@ -18,9 +18,9 @@
  * make switching policies safe at any moment, the service keeps the facts
  * (residency, reference and dirty bits, load and use stamps) and hands them
  * all to the policy on each call (services/vm/vmframe.h).  The kernel
- * never redirects a call made from the replacement's own domain, so a
- * policy installed that way must not share the service's domain: with the
- * VM service in the kernel, the policies go in user domains.
+ * never redirects a call made by the replacement itself (its domain, or in
+ * the kernel its object), so the service and its policies may share any
+ * placement.
  *
  * Written against the environment only (libc, malloc, portal_invoke, the
  * generated stubs, the base-service bindings), so the same object runs in

@@ -171,9 +171,14 @@ def test_fig4_rooted_mru_for_b_only_vm_in_kernel(h):
 
 
 def test_fig4_rooted_mru_for_b_only_policies_and_disk_in_kernel(h):
-    # Not all three in the kernel: the kernel never redirects a call made
-    # from the replacement's own domain, and kernel-placed services share one.
     _fig4(h, "user", where="kernel")
+
+
+def test_fig4_rooted_mru_for_b_only_everything_in_kernel(h):
+    # The VM service and both policies share the kernel domain: the remap
+    # still applies, since it exempts only calls from its replacement's own
+    # object (mru.o), not from every kernel-placed service.
+    _fig4(h, "kernel", where="kernel")
 
 
 def test_application_installs_mru_for_itself_beside_another(h):
