@@ -25,7 +25,7 @@ def test_demo_list(h):
     p = subprocess.run(["scripts/demo.sh", os.path.join(ROOT, "build", "kernel.elf")], cwd=ROOT,
                        capture_output=True, text=True, timeout=600)
     check(p.returncode == 0, p.stdout + p.stderr)
-    for name in ("placement", "upgrade", "compress"):
+    for name in ("placement", "upgrade", "compress", "rooted"):
         check(re.search(rf"^\s+{name}\s+\S", p.stdout, re.M), f"{name} not listed:\n{p.stdout}")
 
 
@@ -60,3 +60,16 @@ def test_demo_compress(h):
     check(len(plain) == 3 and len(packed) == 3, "reports missing")
     check(max(packed) < min(plain), f"compressed reports are not smaller: {plain} then {packed}")
     check("compapp: done, every report intact" in after, "reports not intact")
+
+
+def test_demo_rooted(h):
+    out = _demo("rooted")
+    rounds = re.findall(r"vm_seq (vm_seq2?): round (\d) under (\w+): faults (\d+) reads (\d+) writes (\d+)", out)
+    got = {(app, int(r)): (pol, int(f)) for app, r, pol, f, _, _ in rounds}
+    b, a = "vm_seq", "vm_seq2"
+    check(got.get((b, 1), ("",))[0] == "clock" and got.get((a, 1), ("",))[0] == "clock", f"round 1: {got}")
+    check(got.get((b, 2), ("",))[0] == "mru", f"B not under MRU after the rooted remap: {got}")
+    check(got.get((a, 2), ("",))[0] == "clock", f"A affected by B's remap: {got}")
+    check(got[(b, 2)][1] < got[(a, 2)][1], f"MRU did not reduce B's faults: {got}")
+    check(got.get((b, 3), ("",))[0] == "clock", f"B not back on clock after unremap: {got}")
+    check(out.count("done, data ok") == 2, "an application's data was corrupted")
