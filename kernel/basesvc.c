@@ -73,7 +73,7 @@ static int th_create(void *self, uint32_t entry, uint32_t arg, uint32_t *tid)
     (void)self;
     struct domain *d = caller();
     if (d->is_kernel || entry >= USER_TOP) return -KEA_EINVAL;
-    struct thread *t = thread_create_user(d, d->name, entry, arg);
+    struct thread *t = thread_create_user(d, d->name, entry, arg, 0);
     if (!t) return -KEA_ENOMEM;
     *tid = (uint32_t)t->id;
     return 0;
@@ -180,17 +180,26 @@ static const struct thread_ops thread_ops = {
 /* ---- domains ---- */
 static int dom_self(void *self, uint32_t *id) { (void)self; *id = (uint32_t)caller()->id; return 0; }
 
-static int dom_spawn(void *self, const char *module, uint32_t rights, uint32_t *id)
+static int dom_spawn(void *self, const char *cmdline, uint32_t rights, uint32_t *id, uint32_t *tid)
 {
     (void)self;
     if (!has_right(RIGHT_DOMAINS)) return -KEA_EPERM;
+    char module[64];
+    size_t n = strcspn(cmdline, " ");
+    if (n == 0 || n >= sizeof module) return -KEA_EINVAL;
+    memcpy(module, cmdline, n);
+    module[n] = 0;
+    const char *args = cmdline + n;
+    while (*args == ' ') args++;
     char err[160];
-    struct domain *d = udomain_spawn(module, rights & caller()->rights, 0, err, sizeof err);
+    int t = 0;
+    struct domain *d = udomain_spawn(module, rights & caller()->rights, args, &t, err, sizeof err);
     if (!d) {
         printf("spawn: %s\n", err);
         return bmodfs_find(module) ? -KEA_EBADOBJ : -KEA_ENOENT;
     }
     *id = (uint32_t)d->id;
+    *tid = (uint32_t)t;
     return 0;
 }
 

@@ -54,7 +54,7 @@ static void console_thread(void *arg)
     (void)arg;
     if (!cmdline_has("console=monitor") && bmodfs_find(SHELL_MODULE)) {
         char err[160];
-        if (udomain_spawn(SHELL_MODULE, RIGHT_ALL, 0, err, sizeof err))
+        if (udomain_spawn(SHELL_MODULE, RIGHT_ALL, "", 0, err, sizeof err))
             return;                      /* the shell's own thread takes over */
         printf("kea: cannot start the shell (%s): kernel monitor instead\n", err);
     }

@@ -144,8 +144,12 @@ static int cmd_spawn(int argc, char **argv)
 {
     char err[160];
     uint32_t rights = argc > 2 ? (uint32_t)strtoul(argv[2], 0, 0) : 0;
-    uint32_t arg = argc > 3 ? (uint32_t)strtoul(argv[3], 0, 0) : 0;
-    struct domain *d = udomain_spawn(argv[1], rights & RIGHT_ALL, arg, err, sizeof err);
+    char args[LINE] = "";
+    for (int i = 3; i < argc; i++) {          /* main's arguments, as typed */
+        if (i > 3) strlcat(args, " ", sizeof args);
+        strlcat(args, argv[i], sizeof args);
+    }
+    struct domain *d = udomain_spawn(argv[1], rights & RIGHT_ALL, args, 0, err, sizeof err);
     if (!d) {
         printf("spawn: %s\n", err);
         return -1;
@@ -297,7 +301,7 @@ static const struct command commands[] = {
     { "uptime",   "",            "time since boot",                           cmd_uptime },
     { "rawkeys",  "N",           "read N bytes in raw mode, show them in hex", cmd_rawkeys },
     { "fault",    "KIND",        "provoke a fault: pf pfw de ud gp bp panic assert", cmd_fault },
-    { "spawn",    "MODULE [RIGHTS [ARG]]", "run MODULE's main(ARG) in a new domain", cmd_spawn },
+    { "spawn",    "MODULE [RIGHTS [ARG...]]", "run MODULE's main(n, \"ARG...\") in a new domain", cmd_spawn },
     { "domains",  "",            "list domains",                              cmd_domains },
     { "threads",  "",            "list threads",                              cmd_threads },
     { "destroy",  "DOMAIN",      "destroy a domain and all it owns",          cmd_destroy },

@@ -150,7 +150,8 @@ struct domain *domain_at(int i);
 /* thread.c / sched.c */
 void threads_init(void);
 struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *arg);
-struct thread *thread_create_user(struct domain *d, const char *name, uint32_t entry, uint32_t arg);
+struct thread *thread_create_user(struct domain *d, const char *name, uint32_t entry, uint32_t arg,
+                                  uint32_t arg2);
 void thread_exit(int status) __attribute__((noreturn));
 void user_frame_init(struct trapframe *tf, uint32_t eip, uint32_t esp);
 struct thread *thread_by_id(int id);

@@ -83,8 +83,10 @@ void user_frame_init(struct trapframe *tf, uint32_t eip, uint32_t esp)
 }
 
 /* A thread in user domain d, starting in the domain's runtime thread entry
- * with eax = entry and ecx = arg, on a fresh activation slot. */
-struct thread *thread_create_user(struct domain *d, const char *name, uint32_t entry, uint32_t arg)
+ * with eax = entry, ecx = arg and edx = arg2 (entry(arg, arg2)), on a fresh
+ * activation slot. */
+struct thread *thread_create_user(struct domain *d, const char *name, uint32_t entry, uint32_t arg,
+                                  uint32_t arg2)
 {
     if (d->is_kernel || !d->thread_entry) return 0;
     struct actslot *s = slot_get(d);
@@ -99,6 +101,7 @@ struct thread *thread_create_user(struct domain *d, const char *name, uint32_t e
     user_frame_init(tf, d->thread_entry, SLOT_STACK_TOP(s));
     tf->eax = entry;
     tf->ecx = arg;
+    tf->edx = arg2;
     push_switch_frame(t, (uint32_t)tf, (uint32_t)uthread_start, 0, 0);
     t->state = T_RUNNABLE;
     return t;

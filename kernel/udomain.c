@@ -1,6 +1,7 @@
 /* Setting up a user domain: its %gs block, the base-service portals, the
  * runtime, then the program or service objects. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <kea/tls.h>
 #include <kea/memlayout.h>
@@ -93,22 +94,35 @@ void udomain_name_for(const char *module, char *name, size_t n)
 }
 
 /* Load module into a new domain and start its main(arg) in a thread. */
-struct domain *udomain_spawn(const char *module, uint32_t rights, uint32_t arg, char *err, size_t errlen)
+/* Load module into a new domain and start main(n, args) in a thread: args
+ * (may be NULL) is copied into the domain's read-only %gs page, and n is its
+ * leading number, so programs taking a number need no parsing. */
+struct domain *udomain_spawn(const char *module, uint32_t rights, const char *args, int *tid,
+                             char *err, size_t errlen)
 {
     char name[DOMAIN_NAME];
+    if (!args) args = "";
+    if (strlen(args) >= TLS_ARGS_MAX) {
+        snprintf(err, errlen, "arguments too long (at most %u characters)", TLS_ARGS_MAX - 1);
+        return 0;
+    }
     udomain_name_for(module, name, sizeof name);
     struct domain *d = udomain_create(name, rights, err, errlen);
     if (!d) return 0;
+    strlcpy(domain_kva(d, USER_TLS_BASE + TLS_ARGS), args, TLS_ARGS_MAX);
+    uint32_t n = *args >= '0' && *args <= '9' ? (uint32_t)strtoul(args, 0, 0) : 0;
     struct kobj *o = udomain_load(d, module, err, errlen);
     uint32_t entry;
     if (o && kobj_lookup(o, "main", &entry) < 0) {
         snprintf(err, errlen, "%s has no main()", module);
         o = 0;
     }
-    if (!o || !thread_create_user(d, name, entry, arg)) {
+    struct thread *t = o ? thread_create_user(d, name, entry, n, USER_TLS_BASE + TLS_ARGS) : 0;
+    if (!t) {
         if (o) snprintf(err, errlen, "cannot create a thread in %s", name);
         domain_destroy(d);
         return 0;
     }
+    if (tid) *tid = t->id;
     return d;
 }

@@ -11,5 +11,6 @@ struct kobj *udomain_load(struct domain *d, const char *module, char *err, size_
 struct kobj *udomain_place(struct domain *d, const char *module, int start, char *err,
                            size_t errlen);
 void udomain_name_for(const char *module, char *name, size_t n);
-struct domain *udomain_spawn(const char *module, uint32_t rights, uint32_t arg, char *err, size_t errlen);
+struct domain *udomain_spawn(const char *module, uint32_t rights, const char *args, int *tid,
+                             char *err, size_t errlen);
 #endif

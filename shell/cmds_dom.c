@@ -132,12 +132,12 @@ static int parse_rights(const char *s, uint32_t *rights)
     return 0;
 }
 
-/* Wait for every thread rooted in domain `id` to end.  *joined: whether
- * the shell joined one, and so knows its exit status (*status): domain.spawn
- * does not say which thread it started, so one that ended before the shell
- * looked for it cannot be joined. */
-static int wait_domain(uint32_t id, int32_t *status, int *joined)
+/* Wait for the program's first thread (tid) and then every other thread
+ * rooted in domain `id` to end; *status is the first thread's exit status. */
+static int wait_domain(uint32_t id, uint32_t tid, int32_t *status, int *joined)
 {
+    if (thread_join(&kea_base_thread, tid, status) == 0)
+        *joined = 1;
     for (;;) {
         struct sys_thread *t;
         uint32_t n, tid = SYS_NONE;
@@ -148,18 +148,20 @@ static int wait_domain(uint32_t id, int32_t *status, int *joined)
         free(t);
         if (tid == SYS_NONE) return 0;
         int32_t st = 0;
-        if (thread_join(&kea_base_thread, tid, &st) == 0) {
-            *status = st;
-            *joined = 1;
-        }
+        thread_join(&kea_base_thread, tid, &st);
     }
 }
 
-static int spawn(const char *module, uint32_t rights, int wait)
+static int spawn(const char *module, const char *args, uint32_t rights, int wait)
 {
     if (need_module("spawn", module) < 0) return -1;
-    uint32_t id;
-    int r = domain_spawn(&kea_base_domain, module, rights, &id);
+    char cmdline[256];
+    if (snprintf(cmdline, sizeof cmdline, "%s%s%s", module, *args ? " " : "", args) >= (int)sizeof cmdline) {
+        printf("spawn: arguments too long\n");
+        return -1;
+    }
+    uint32_t id, tid;
+    int r = domain_spawn(&kea_base_domain, cmdline, rights, &id, &tid);
     if (r < 0) {
         printf("spawn: %s: %s\n", module, r == -KEA_EBADOBJ ?
                "not a program object (the kernel said why above)" : err_str(r));
@@ -175,7 +177,7 @@ static int spawn(const char *module, uint32_t rights, int wait)
     }
     int32_t status = 0;
     int joined = 0;
-    r = wait_domain(id, &status, &joined);
+    r = wait_domain(id, tid, &status, &joined);
     if (r < 0) {
         printf("spawn: waiting for %s: %s\n", name, err_str(r));
         return -1;
@@ -190,10 +192,14 @@ static int spawn(const char *module, uint32_t rights, int wait)
 int cmd_spawn(int argc, char **argv)
 {
     const char *module = 0;
+    char args[200] = "";
     uint32_t rights = 0;
     int wait = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--wait") == 0) wait = 1;
+        if (module) {                      /* everything after MODULE is main's */
+            if (args[0]) strlcat(args, " ", sizeof args);
+            strlcat(args, argv[i], sizeof args);
+        } else if (strcmp(argv[i], "--wait") == 0) wait = 1;
         else if (strcmp(argv[i], "--rights") == 0) {
             if (++i == argc || parse_rights(argv[i], &rights) < 0) {
                 printf("spawn: --rights takes all, none, letters of rgdi or a number up to 15\n");
@@ -202,21 +208,17 @@ int cmd_spawn(int argc, char **argv)
         } else if (argv[i][0] == '-') {
             printf("spawn: unknown option '%s'\n", argv[i]);
             return -1;
-        } else if (!module) module = argv[i];
-        else {
-            printf("spawn: programs get no arguments (the kernel's domain.spawn passes none)\n");
-            return -1;
-        }
+        } else module = argv[i];
     }
     if (!module) return usage_error(find_command("spawn"));
-    return spawn(module, rights, wait);
+    return spawn(module, args, rights, wait);
 }
 
 int cmd_bench(int argc, char **argv)
 {
     (void)argc; (void)argv;
     printf("bench: running bench.o (figures are TSC ticks; 'make bench' counts instructions)\n");
-    return spawn("bench.o", RIGHTS_ALL, 1);
+    return spawn("bench.o", "", RIGHTS_ALL, 1);
 }
 
 int cmd_kill(int argc, char **argv)

@@ -126,11 +126,12 @@ const struct command shell_commands[] = {
       0, 1, cmd_graph, c_graph },
     { "bench", "", "run the IDC benchmarks (bench.o) and wait for them",
       0, 0, 0, cmd_bench, 0 },
-    { "spawn", "MODULE [--wait] [--rights RIGHTS]", "run a program object in a new domain",
-      "RIGHTS: all, none (the default), letters of rgdi, or a number.  With\n"
-      "--wait the shell waits for the program to end, prints its exit status\n"
-      "and destroys its domain.",
-      1, 4, cmd_spawn, c_spawn },
+    { "spawn", "[--wait] [--rights RIGHTS] MODULE [ARGS...]", "run a program object in a new domain",
+      "The program's main(n, args) gets the text after MODULE and its leading\n"
+      "number.  RIGHTS: all, none (the default), letters of rgdi, or a number.\n"
+      "With --wait the shell waits for the program to end, prints its exit\n"
+      "status and destroys its domain.",
+      1, 16, cmd_spawn, c_spawn },
     { "kill", "DOMAIN", "destroy a domain and all it owns",
       0, 1, 1, cmd_kill, c_domain },
     { "wait", "PORTAL [MS]", "wait until PORTAL exists (default 5000 ms)",

@@ -7,6 +7,8 @@
 #define TLS_CANARY    0x14      /* fixed by the i386 ABI */
 #define TLS_SYSENTER  0x20      /* 1: portal_invoke may use sysenter, else int 0x80 */
 #define TLS_DOMAIN    0x24      /* the domain's id */
+#define TLS_ARGS      0x100     /* a spawned program's argument string */
+#define TLS_ARGS_MAX  0xf00
 #define TLS_SIZE      0x1000
 
 /* The base services every domain is granted at creation, by local id. */

@@ -93,11 +93,13 @@ __kea_upcall:
         ud2                             /* a return with no caller */
         .size __kea_upcall, .-__kea_upcall
 
-/* Every thread starts here with eax = function, ecx = argument. */
+/* Every thread starts here with eax = function, ecx and edx = its two
+ * arguments (a spawned program's main(n, args)). */
         .globl __kea_thread_start
         .type __kea_thread_start, @function
 __kea_thread_start:
         xorl    %ebp, %ebp
+        pushl   %edx
         pushl   %ecx
         call    *%eax
         pushl   %eax

@@ -52,7 +52,7 @@ static uint8_t buf_in[4096], buf_out[4096];
 int main(void)
 {
     uint32_t id;
-    domain_spawn(&kea_base_domain, "srv_f.o", 0, &id);
+    domain_spawn(&kea_base_domain, "srv_f.o", 0, &id, 0);
     uint32_t sys;
     while (portal_lookup(&kea_base_portal, "f.echo", &sys) < 0)
         thread_sleep(&kea_base_thread, 10);
@@ -86,7 +86,7 @@ int main(void)
     /* Rooted lookup: the null IDC with a rooted remap installed for this
      * domain (of another portal), and for another root. */
     uint32_t gsys = 0, other = 0;
-    domain_spawn(&kea_base_domain, "srv_g.o", 0, &id);
+    domain_spawn(&kea_base_domain, "srv_g.o", 0, &id, 0);
     while (portal_lookup(&kea_base_portal, "g.echo", &gsys) < 0)
         thread_sleep(&kea_base_thread, 10);
     portal_lookup(&kea_base_portal, "kernel.console", &other);

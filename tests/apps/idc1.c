@@ -14,7 +14,7 @@ __attribute__((noinline)) void idc1_marker(int phase) { __asm__ volatile("" : : 
 int main(void)
 {
     uint32_t id, sys;
-    domain_spawn(&kea_base_domain, "srv_f.o", 0, &id);
+    domain_spawn(&kea_base_domain, "srv_f.o", 0, &id, 0);
     while (portal_lookup(&kea_base_portal, "f.echo", &sys) < 0)
         thread_sleep(&kea_base_thread, 10);
     kea_binding_t f;

@@ -36,7 +36,7 @@ static void check(int ok, const char *name, const char *fmt, long a, long b)
 static uint32_t start(const char *module, const char *portal_name)
 {
     uint32_t id = 0, sys;
-    int r = domain_spawn(&kea_base_domain, module, 0, &id);
+    int r = domain_spawn(&kea_base_domain, module, 0, &id, 0);
     if (r < 0) {
         printf("FAIL: idc/spawn-%s: %s\n", module, kea_strerror(r));
         return 0;
@@ -286,7 +286,7 @@ static void bad_input(void)
         EXPECT_EQ("call-after-release", echo_ping(&tmp, 1, &y), -KEA_EBADPORTAL);
     }
     EXPECT_EQ("remap-bad-domain", portal_remap(&kea_base_portal, 63, 0, sys_of("f.echo")), -KEA_ENOENT);
-    EXPECT_EQ("spawn-missing-module", domain_spawn(&kea_base_domain, "nosuch.o", 0, &y), -KEA_ENOENT);
+    EXPECT_EQ("spawn-missing-module", domain_spawn(&kea_base_domain, "nosuch.o", 0, &y, 0), -KEA_ENOENT);
 }
 
 /* Memory base service: map, share (both see writes), copy (a snapshot),

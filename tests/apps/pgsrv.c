@@ -33,7 +33,7 @@ int main(void)
     uint32_t sys, local, app = 0, ready_sys, ready_local;
     portal_create(&kea_base_portal, (uint32_t)pager_dispatch, (uint32_t)&server, PAGER_IFACE_ID,
                   "pgsrv.pager", &sys, &local);
-    domain_spawn(&kea_base_domain, "pgapp.o", 0, &app);
+    domain_spawn(&kea_base_domain, "pgapp.o", 0, &app, 0);
     int r = memory_pager(&kea_base_memory, app, local);
     printf("%s: pgsrv/register (%d)\n", r == 0 ? "PASS" : "FAIL", r);
     r = memory_pager(&kea_base_memory, app, 0);          /* console: not a pager */

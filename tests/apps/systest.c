@@ -60,8 +60,8 @@ int main(void)
     check(sys_sysportals(&kea_base_sys, 0, u.s, 4, &len, &next) == -KEA_EINVAL, "buffer-too-small", 0);
 
     uint32_t fsys = 0, gsys = 0, id;
-    domain_spawn(&kea_base_domain, "srv_f.o", 0, &id);
-    domain_spawn(&kea_base_domain, "srv_g.o", 0, &id);
+    domain_spawn(&kea_base_domain, "srv_f.o", 0, &id, 0);
+    domain_spawn(&kea_base_domain, "srv_g.o", 0, &id, 0);
     while (portal_lookup(&kea_base_portal, "f.echo", &fsys) < 0 || portal_lookup(&kea_base_portal, "g.echo", &gsys) < 0)
         thread_sleep(&kea_base_thread, 10);
     portal_remap_rooted(&kea_base_portal, me, fsys, gsys);

@@ -29,7 +29,7 @@ int main(void)
     expect("unpriv-remap-global", portal_remap_global(&kea_base_portal, f, g), -KEA_EPERM);
     expect("unpriv-remap-rooted", portal_remap_rooted(&kea_base_portal, kea_domain_id(), f, g), -KEA_EPERM);
     expect("unpriv-remap-other-table", portal_remap(&kea_base_portal, other, 0, g), -KEA_EPERM);
-    expect("unpriv-spawn", domain_spawn(&kea_base_domain, "srv_h.o", 0, &id), -KEA_EPERM);
+    expect("unpriv-spawn", domain_spawn(&kea_base_domain, "srv_h.o", 0, &id, 0), -KEA_EPERM);
     expect("unpriv-create", domain_create(&kea_base_domain, "x", 0, &id), -KEA_EPERM);
     expect("unpriv-destroy", domain_destroy(&kea_base_domain, other), -KEA_EPERM);
     expect("unpriv-share", memory_share(&kea_base_memory, 0x400000, 1, other), -KEA_EPERM);

@@ -121,3 +121,13 @@ def test_demand_paging_through_a_user_pager(h):
     check(re.search(r"pager of domain pgapp failed for 60064000", h.out), "refused fault not reported")
     check(re.search(r"thread \d+ ended by the fault", h.out), "faulting thread not ended")
     check("FAIL: pgapp" not in h.out, "refused page was readable")
+
+
+def test_spawned_program_gets_its_arguments(h):
+    h.boot()
+    h.send("spawn args.o 0 42 and some words\n")
+    h.expect(r"args: n=42 text='42 and some words'")
+    h.send("spawn args.o 0 words only\n")
+    h.expect(r"args: n=0 text='words only'")
+    h.send("spawn args.o\n")
+    h.expect(r"args: n=0 text=''")

@@ -97,7 +97,6 @@ def test_help_and_bad_input(h):
         "cat nosuch.txt": "cat: no boot module named 'nosuch.txt'",
         "cat rt.o": "cat: rt.o is not text",
         "spawn nosuch.o": "spawn: no boot module named 'nosuch.o'",
-        "spawn hello.o extra": "spawn: programs get no arguments",
         "spawn --rights xyz hello.o": "spawn: --rights takes",
         "load nosuch.o": "load: no boot module named 'nosuch.o'",
         "load trace.o sideways": "usage: load MODULE [kernel|user] [as NAME]",
@@ -413,12 +412,12 @@ def test_load_unload_in_use(h):
 
 def test_spawn_kill_bench(h):
     boot(h)
-    out = h.cmd("spawn hello.o --wait")
-    # hello may end before the shell finds its thread (domain.spawn does
-    # not name it): then its status cannot be known
-    m = re.search(r"hello \(domain (\d+)\) (exited with status 7|ended before the shell could join it)",
-                  out)
+    out = h.cmd("spawn --wait hello.o")
+    m = re.search(r"hello \(domain (\d+)\) exited with status 7", out)
     check(m and f"hello from domain {m.group(1)}" in out, out)
+    out = h.cmd("spawn --wait args.o 5 and words")
+    check("args: n=5 text='5 and words'" in out and re.search(r"args \(domain \d+\) exited with status 5", out),
+          out)
     check(not re.search(r"^\s+\d+ hello\s", h.cmd("domains"), re.M), "hello's domain left")
     f = spawn_server(h, "srv_f.o", "f.echo")
     check(f"killed srv_f (domain {f})" in h.cmd("kill srv_f"), "kill")
