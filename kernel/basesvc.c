@@ -358,6 +358,13 @@ static int mem_pager(void *self, uint32_t dom, uint32_t local)
     (void)self;
     struct domain *c = caller(), *d = domain_by_id((int)dom);
     if (!d || d->is_kernel) return -KEA_ENOENT;
+    if (local == 0xffffffffu) {          /* remove: the pager itself, or the right */
+        if (!d->pager) return -KEA_ENOENT;
+        if (d->pager->dom != c && !has_right(RIGHT_DOMAINS)) return -KEA_EPERM;
+        portal_put(d->pager);
+        d->pager = 0;
+        return 0;
+    }
     if (d != c && !has_right(RIGHT_DOMAINS)) return -KEA_EPERM;
     if (local >= IDC_MAX_PORTALS || !c->ptab[local].cur) return -KEA_EBADPORTAL;
     struct portal *p = c->ptab[local].cur;

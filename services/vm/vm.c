@@ -587,6 +587,7 @@ static int vm_detach(void *self, uint32_t dom)
     else if ((r = may_manage(c->caller, dom)) == 0) {
         printf("vm: domain %s (%u) detached: %u faults, %u pages read, %u written\n", d->name,
                dom, d->faults, d->reads, d->writes);
+        memory_pager(&kea_base_memory, dom, 0xffffffffu);   /* its faults are no longer ours */
         forget(d);
     }
     unlock();

@@ -44,6 +44,10 @@ int main(void)
     for (int i = 0; i < 500 && faults < 16; i++)
         thread_sleep(&kea_base_thread, 10);
     thread_sleep(&kea_base_thread, 200);
+    r = memory_pager(&kea_base_memory, app, 0xffffffffu);
+    printf("%s: pgsrv/unregister (%d)\n", r == 0 ? "PASS" : "FAIL", r);
+    r = memory_pager(&kea_base_memory, app, 0xffffffffu);
+    printf("%s: pgsrv/unregister-twice (%d)\n", r == -KEA_ENOENT ? "PASS" : "FAIL", r);
     printf("pgsrv: %u faults served\n", faults);
     return 0;
 }

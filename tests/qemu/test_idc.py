@@ -117,6 +117,8 @@ def test_demand_paging_through_a_user_pager(h):
     h.expect(r"pgsrv: (\d+) faults served", 120)
     check(re.search(r"PASS: pgsrv/register \(0\)", h.out), "pager registration")
     check("PASS: pgsrv/register-wrong-interface" in h.out, "wrong interface accepted")
+    check("PASS: pgsrv/unregister (0)" in h.out and "PASS: pgsrv/unregister-twice" in h.out,
+          "pager not removed")
     check("PASS: pgapp/demand-paged (16 of 16)" in h.out, "pages not demand-paged correctly")
     check(re.search(r"pager of domain pgapp failed for 60064000", h.out), "refused fault not reported")
     check(re.search(r"thread \d+ ended by the fault", h.out), "faulting thread not ended")
