@@ -9,8 +9,11 @@
 # the test objects are built from); the fuzz seed corpus in
 # tests/fuzz/loader/corpus/.
 
-LOADER_SRC  := loader/elfobj.c loader/reloc_i386.c
-LOADER_HDR  := include/kea/elfobj.h loader/elf32.h loader/reloc.h
+# The generic engine is one file per mechanism (loader/elfobj_int.h says
+# which holds what); reloc_i386.c is the one per-architecture file.
+LOADER_SRC  := loader/elfobj.c loader/elfobj_layout.c loader/elfobj_sym.c \
+               loader/elfobj_reloc.c loader/elfobj_ctors.c loader/reloc_i386.c
+LOADER_HDR  := include/kea/elfobj.h loader/elfobj_int.h loader/elf32.h loader/reloc.h
 LOADER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LOADER_SRC))
 
 $(BUILD)/libelfobj.a: $(LOADER_OBJS)

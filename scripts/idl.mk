@@ -16,7 +16,7 @@
 # which come from the interface name inside.
 
 IDLGEN      := $(PYTHON) scripts/idlgen.py
-IDLGEN_DEPS := scripts/idlgen.py scripts/idl.mk
+IDLGEN_DEPS := scripts/idlgen.py $(wildcard scripts/idl/*.py) scripts/idl.mk
 
 # Every .idl in the tree, found rather than registered so a fragment
 # included before or after this one needs no list of its own.

@@ -69,14 +69,16 @@ $(BUILD)/services/trace.o: $(SVC_TRACE_OBJ) $(TRACE_IFNAMES) $(SVC_TRACE_GEN)
 MODULES += $(BUILD)/services/trace.o
 
 # --- simplefs, cachefs, compress: the file services (services/fs/fs.idl) ---------
-# simplefs and cachefs are one file system (services/fs/fscore.c, with the
+# simplefs and cachefs are one file system (services/fs/fscore.c and the
+# files beside it, one per mechanism: fscore_int.h lists them; with the
 # interface glue fsserv.c) over two block layers: none (simplefs) and a
 # write-through cache (cachefs).  compress stacks on either.  Each object
 # keeps only kea_service global (objcopy -G), so that any of them can sit
 # beside the others in one placement, and a test program can link all
 # three with their descriptors renamed (FS_TEST_SVCS below).
 FS_CFLAGS    := -Iservices/fs -Iservices/compress
-FS_CORE_OBJ  := $(BUILD)/services/fs/fscore.o $(BUILD)/services/fs/fsserv.o
+FS_CORE_OBJ  := $(addprefix $(BUILD)/services/fs/,fscore.o fscheck.o fsalloc.o fsinode.o \
+                  fsfile.o fsdir.o fsserv.o)
 FS_FILE_GEN  := $(addprefix $(BUILD)/gen/,fs_server.o block_client.o thread_client.o)
 SVC_CZ_GEN   := $(addprefix $(BUILD)/gen/,fs_server.o fs_client.o thread_client.o)
 SVC_CZ_OBJ   := $(BUILD)/services/compress/compress.o $(BUILD)/services/compress/lzss.o
@@ -161,8 +163,9 @@ MODULES += $(addprefix $(BUILD)/services/,vm.o clock.o mru.o) \
 #   test_fssuite  fshost --suite: the three objects above, the very i386
 #                 code kea loads, run on the host behind a loopback
 #                 portal_invoke, through the tests of fssuite.c
-#   test_kfs      scripts/kfs.py, and kfs.py and the C code agreeing on the
-#                 disk format (through fshost's command mode)
+#   test_kfs      scripts/kfs.py (and scripts/kfsimg/), and kfs.py and the C
+#                 code agreeing on the disk format (through fshost's command
+#                 mode)
 FSHOST      := $(BUILD)/host/fshost
 FSHOST_SRCS := tests/host/kfs/fshost.c tests/host/kfs/fssuite.c lib/kea/errors.c \
                services/compress/lzss.c \
@@ -178,7 +181,8 @@ $(BUILD)/host/test_fssuite: $(FSHOST)
 	printf '#!/bin/sh\nexec %s --suite all\n' '$(abspath $(FSHOST))' > $@
 	chmod +x $@
 
-$(BUILD)/host/test_kfs: tests/host/kfs/test_kfs.py scripts/kfs.py $(FSHOST)
+$(BUILD)/host/test_kfs: tests/host/kfs/test_kfs.py scripts/kfs.py $(wildcard scripts/kfsimg/*.py) \
+        $(FSHOST)
 	@mkdir -p $(@D)
 	printf '#!/bin/sh\nexec %s %s %s "$$@"\n' '$(PYTHON)' '$(abspath $<)' '$(abspath $(FSHOST))' > $@
 	chmod +x $@

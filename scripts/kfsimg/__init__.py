@@ -1,0 +1,6 @@
+"""The host side of kea's file system (docs/fs-format.md), behind
+scripts/kfs.py: image.py reads and writes the on-disk format
+(services/fs/fsformat.h), check.py checks an image as a mount does and
+damages one on purpose, container.py is the compress service's container
+and its LZSS.  Python standard library only.
+"""
