@@ -14,6 +14,7 @@
 # Each area contributes a fragment (*.mk) that appends to the variables below;
 # fragments never redefine them.
 
+.DEFAULT_GOAL := all
 MAKEFLAGS  += --no-builtin-rules
 .SUFFIXES:
 .SECONDARY:
