@@ -1,6 +1,6 @@
 /* Placing relocatable objects (ELF ET_REL): the kernel side of the loader.
  *
- * The engine (loader/elfobj.c, loader/reloc_i386.c) parses and relocates;
+ * The engine (loader/elfobj*.c, loader/reloc_i386.c) parses and relocates;
  * this file decides the placement.  Each region of the object gets
  * physically contiguous pages, written through the kernel's direct map.  In
  * the kernel they run where they are written; in a user domain the same

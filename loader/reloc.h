@@ -1,5 +1,5 @@
 /*
- * loader/reloc.h — the interface between the generic loader (elfobj.c)
+ * loader/reloc.h — the interface between the generic loader (elfobj*.c)
  * and the one per-architecture file that knows relocation arithmetic
  * (reloc_i386.c), in the manner of the Linux module loader's
  * apply_relocate: the generic side validates, lays out and resolves; the

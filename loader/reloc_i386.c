@@ -1,7 +1,7 @@
 /*
  * loader/reloc_i386.c — relocation arithmetic for EM_386.
  *
- * The generic loader (elfobj.c) has already checked that the field lies
+ * The generic loader (elfobj*.c) has already checked that the field lies
  * inside its section and has computed every input of the formula, so this
  * file only knows, per type, which formula to use, how wide the field is
  * and which values fit.  Notation (i386 psABI):

@@ -91,7 +91,7 @@ struct elfobj_error {
     char msg[160];   /* "OBJ: what is wrong (which section/symbol/reloc)" */
 };
 
-/* Engine-private per-section and per-symbol state (elfobj.c). */
+/* Engine-private per-section and per-symbol state (loader/elfobj_int.h). */
 struct elfobj_sec;
 struct elfobj_symstate;
 

@@ -1,5 +1,5 @@
 /* cachefs: the file service of fs.idl on the same disk format as simplefs
- * (services/fs/fscore.c), with a block cache: the improved service a
+ * (services/fs/fscore.c and siblings), with a block cache: the improved service a
  * running client is switched to (the paper's Fig. 2).
  *
  * The cache is write-through: a write goes to the device at once and its

@@ -1,5 +1,5 @@
 /* The fs interface (fs.idl) of simplefs and cachefs over the file system
- * of fscore.c: one lock around each operation, the file system mounted on
+ * of the file system core (fscore.c and siblings): one lock around each operation, the file system mounted on
  * first use, and the mount carried over in a live migration.
  *
  * One lock serialises the operations.  In a user domain callers' threads

@@ -1,7 +1,7 @@
 /* simplefs: the file service of fs.idl over a block service, with no cache
  * at all.  Every block it needs is read from the device, every change is
  * written before the call returns; between calls it holds nothing but
- * which device it serves.  The file system is services/fs/fscore.c.
+ * which device it serves.  The file system is services/fs/fscore.c and its siblings.
  *
  * It serves the block service named SIMPLEFS_DEVICE ("ramdisk" unless the
  * build says otherwise) until a client mounts another (fs_mount). */
