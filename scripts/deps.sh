@@ -14,6 +14,7 @@ make            command -v make
 binutils        command -v ld && command -v objcopy
 gcc-multilib    test -n "$(ls /usr/lib/gcc/x86_64-linux-gnu/*/32/libgcc.a 2>/dev/null)" && test -e /usr/include/x86_64-linux-gnu/gnu/stubs-32.h
 qemu-system-x86 command -v qemu-system-i386
+qemu-user       command -v qemu-i386
 grub-common     command -v grub-mkrescue && command -v grub-file
 grub-pc-bin     test -d /usr/lib/grub/i386-pc
 xorriso         command -v xorriso

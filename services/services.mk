@@ -177,8 +177,10 @@ $(FSHOST): $(FSHOST_SRCS) tests/host/kfs/fssuite.h services/compress/lzss.h $(FS
 	$(HOST_CC) $(HOST_CFLAGS) -m32 -no-pie -I$(BUILD)/gen -Iservices/fs -Iservices/compress -o $@ \
 	    $(FSHOST_SRCS) $(FS_TEST_SVCS)
 
-$(BUILD)/host/test_fssuite: $(FSHOST)
-	printf '#!/bin/sh\nexec %s --suite all\n' '$(abspath $(FSHOST))' > $@
+# fshost is an i386 program: started through scripts/run32 (which emulates
+# it where the host cannot run 32-bit code), like every such program.
+$(BUILD)/host/test_fssuite: $(FSHOST) scripts/run32
+	printf '#!/bin/sh\nexec %s %s --suite all\n' '$(abspath scripts/run32)' '$(abspath $(FSHOST))' > $@
 	chmod +x $@
 
 $(BUILD)/host/test_kfs: tests/host/kfs/test_kfs.py scripts/kfs.py $(wildcard scripts/kfsimg/*.py) \

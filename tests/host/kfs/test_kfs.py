@@ -17,6 +17,7 @@ import tempfile
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
 KFS = os.path.join(ROOT, "scripts", "kfs.py")
 FSHOST = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "host", "fshost")
+RUN32 = os.path.join(ROOT, "scripts", "run32")     # fshost is i386: see scripts/run32
 
 spec = importlib.util.spec_from_file_location("kfs", KFS)
 kfs = importlib.util.module_from_spec(spec)
@@ -50,7 +51,7 @@ def ok(*args):
 
 
 def c(img, svc, *args):
-    return subprocess.run([FSHOST, img, svc, *args], capture_output=True, text=True)
+    return subprocess.run([RUN32, FSHOST, img, svc, *args], capture_output=True, text=True)
 
 
 def c_ok(img, svc, *args):
