@@ -30,9 +30,10 @@ vpath %.idl $(sort $(dir $(IDL_SRCS)))
 
 IDL_GEN := $(foreach b,$(IDL_BASES),$(addprefix $(BUILD)/gen/$(b)_,client.h client.c server.h server.c))
 
-# Generated sources are not intermediate files: keep them for reading and
-# debugging, and so that they are not regenerated on every build.
-.SECONDARY: $(IDL_GEN)
+# Generated sources are kept for reading and debugging by the Makefile's
+# bare `.SECONDARY:` (every target).  No `.SECONDARY: FILES` here: naming
+# files would turn that into "only these", and the other intermediates (the
+# .part.o of every program) would be deleted and rebuilt by every `make`.
 
 # One run writes all four files (a multi-target pattern rule is one recipe).
 $(BUILD)/gen/%_client.h $(BUILD)/gen/%_client.c $(BUILD)/gen/%_server.h $(BUILD)/gen/%_server.c: \

@@ -27,3 +27,23 @@ def test_gdb_reaches_kmain(h):
     out = p.stdout + p.stderr
     check("Breakpoint 1, kmain" in out, f"kmain breakpoint not hit:\n{out[-1500:]}")
     check("0x2badb002" in out, f"kmain's magic argument not visible:\n{out[-1500:]}")
+
+
+def test_second_make_does_nothing(h):
+    """After a clean build, a second `make` has nothing to do: no
+    intermediate file is deleted at the end of the first and rebuilt by the
+    second.  A build of its own in a scratch directory, since the tree's
+    build/ has already been built more than once."""
+    import shutil
+    build = os.path.relpath(os.path.join(h.build, "make-twice"), ROOT)
+    shutil.rmtree(os.path.join(ROOT, build), ignore_errors=True)
+    try:
+        p = subprocess.run(["make", "-j2", "--no-print-directory", f"BUILD={build}", "all"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=900)
+        check(p.returncode == 0, f"the first build failed:\n{(p.stdout + p.stderr)[-2000:]}")
+        p = subprocess.run(["make", "--no-print-directory", f"BUILD={build}", "all"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=900)
+        check(p.returncode == 0 and p.stdout.strip() == "make: Nothing to be done for 'all'.",
+              f"the second make did something:\n{(p.stdout + p.stderr)[-2000:]}")
+    finally:
+        shutil.rmtree(os.path.join(ROOT, build), ignore_errors=True)
