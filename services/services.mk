@@ -186,7 +186,8 @@ MODULES += $(addprefix $(BUILD)/services/,vm.o clock.o mru.o) \
 #                 portal_invoke, through the tests of fssuite.c
 #   test_kfs      scripts/kfs.py (and scripts/kfsimg/), and kfs.py and the C
 #                 code agreeing on the disk format (through fshost's command
-#                 mode)
+#                 mode): the containers they make are byte-identical, the
+#                 service's Debian zlib and Python's zlib compressing alike
 FSHOST      := $(BUILD)/host/fshost
 FSHOST_SRCS := tests/host/kfs/fshost.c tests/host/kfs/fssuite.c lib/kea/errors.c \
                $(addprefix $(BUILD)/gen/,fs_client.c block_server.c thread_client.c zlib_client.c)
@@ -209,6 +210,15 @@ $(BUILD)/host/test_kfs: tests/host/kfs/test_kfs.py scripts/kfs.py $(wildcard scr
 	chmod +x $@
 
 HOST_TESTS += $(BUILD)/host/test_fssuite $(BUILD)/host/test_kfs
+
+# tests/host/zlib: the zlib members in compress.o are the archive's, unmodified.
+$(BUILD)/host/test_zlib_objects: tests/host/zlib/test_zlib_objects.py $(BUILD)/services/compress.o
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec %s %s %s %s\n' '$(PYTHON)' '$(abspath $<)' \
+	    '$(abspath $(BUILD)/services/compress.o)' '$(ZLIB_MEMBERS)' > $@
+	chmod +x $@
+
+HOST_TESTS += $(BUILD)/host/test_zlib_objects
 
 # Test programs (tests/apps/fs*.c; tests/qemu/test_fs.py).  apps.mk would
 # build every tests/apps/*.c as a plain program; these rules replace its
