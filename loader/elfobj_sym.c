@@ -48,9 +48,52 @@ int eo_load_symtab(struct elfobj *o, struct elfobj_error *err)
     return 0;
 }
 
+/* Imports nothing provides are all counted, and the first few named, so
+ * that one load error shows everything the environment lacks. */
+#define UNDEF_NAMED 5           /* at most this many names in the message */
+#define UNDEF_NAMES_LEN 80      /* ... and at most about this many bytes of them */
+
+struct undefs {
+    uint32_t n;
+    uint32_t first[UNDEF_NAMED];        /* symbol indices */
+};
+
+static int undef_error(struct elfobj *o, struct elfobj_error *err,
+                       const struct undefs *u)
+{
+    struct fmtarg a[UNDEF_NAMED + 2];
+    char fmt[48 + 6 * UNDEF_NAMED];    /* the parts below, and a NUL */
+    size_t k = 0, len = 0, f;
+    uint32_t named = 0;
+
+    if (u->n == 1)
+        return eo_failf(o, err, "undefined symbol '%s' (symbol %u)",
+                        ARGS(S(eo_symname(o, u->first[0])), U(u->first[0])));
+    strcpy(fmt, "%u undefined symbols: ");
+    f = strlen(fmt);
+    a[k++] = U(u->n);
+    while (named < u->n && named < UNDEF_NAMED) {
+        size_t l = strlen(eo_symname(o, u->first[named]));
+
+        if (named && len + l > UNDEF_NAMES_LEN)
+            break;
+        len += l + 4;
+        memcpy(fmt + f, named ? ", '%s'" : "'%s'", named ? 6 : 4);
+        f += named ? 6 : 4;
+        a[k++] = S(eo_symname(o, u->first[named++]));
+    }
+    if (named < u->n) {
+        memcpy(fmt + f, " and %u more", 12);
+        f += 12;
+        a[k++] = U(u->n - named);
+    }
+    fmt[f] = '\0';
+    return eo_failf(o, err, fmt, a, k);
+}
+
 static int resolve_import(struct elfobj *o, struct elfobj_error *err,
                           uint32_t i, const struct sym *s,
-                          struct elfobj_symstate *st)
+                          struct elfobj_symstate *st, struct undefs *u)
 {
     const char *name = o->strtab + s->name;
     uint32_t addr = 0;
@@ -72,14 +115,16 @@ static int resolve_import(struct elfobj *o, struct elfobj_error *err,
     } else if (s->bind == STB_WEAK) {
         st->value = 0;          /* unresolved weak reference: address 0 */
     } else {
-        return eo_failf(o, err, "undefined symbol '%s' (symbol %u)",
-                        ARGS(S(name), U(i)));
+        if (u->n < UNDEF_NAMED)
+            u->first[u->n] = i;
+        u->n++;                 /* reported once the scan is over */
     }
     return 0;
 }
 
 int eo_scan_symbols(struct elfobj *o, struct elfobj_error *err)
 {
+    struct undefs u = { 0, { 0 } };
     uint32_t i;
 
     if (o->nsyms == 0)
@@ -115,7 +160,7 @@ int eo_scan_symbols(struct elfobj *o, struct elfobj_error *err)
                             "unsupported", ARGS(U(i), S(o->strtab + s.name)));
 
         if (s.shndx == SHN_UNDEF) {
-            if (resolve_import(o, err, i, &s, st))
+            if (resolve_import(o, err, i, &s, st, &u))
                 return -1;
         } else if (s.shndx == SHN_ABS) {
             st->kind = SK_ABS;
@@ -154,7 +199,7 @@ int eo_scan_symbols(struct elfobj *o, struct elfobj_error *err)
             st->value = s.value;
         }
     }
-    return 0;
+    return u.n ? undef_error(o, err, &u) : 0;
 }
 
 /* ---------------------------------------------------------------------

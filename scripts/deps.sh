@@ -25,6 +25,7 @@ python3         command -v python3
 clang           command -v clang
 libclang-rt-14-dev test -n "$(ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a 2>/dev/null)"
 graphviz        command -v dot
+lib32z1-dev     test -e /usr/lib32/libz.a
 '
 
 if [ "$mode" = list ]; then

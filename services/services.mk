@@ -76,12 +76,22 @@ MODULES += $(BUILD)/services/trace.o
 # keeps only kea_service global (objcopy -G), so that any of them can sit
 # beside the others in one placement, and a test program can link all
 # three with their descriptors renamed (FS_TEST_SVCS below).
+#
+# compress compresses with Debian's own zlib: the members of the installed
+# archive ZLIB_A (package lib32z1-dev, scripts/deps.sh) that compress2,
+# uncompress2 and crc32 need, taken out with `ar x` and linked with `ld -r`
+# as they are, never recompiled (services/compress/zlibsvc.c is the glue;
+# tests/host/zlib checks the linked code against the archive).
 FS_CFLAGS    := -Iservices/fs -Iservices/compress
 FS_CORE_OBJ  := $(addprefix $(BUILD)/services/fs/,fscore.o fscheck.o fsalloc.o fsinode.o \
                   fsfile.o fsdir.o fsserv.o)
 FS_FILE_GEN  := $(addprefix $(BUILD)/gen/,fs_server.o block_client.o thread_client.o)
-SVC_CZ_GEN   := $(addprefix $(BUILD)/gen/,fs_server.o fs_client.o thread_client.o)
-SVC_CZ_OBJ   := $(BUILD)/services/compress/compress.o $(BUILD)/services/compress/lzss.o
+SVC_CZ_GEN   := $(addprefix $(BUILD)/gen/,fs_server.o fs_client.o thread_client.o zlib_server.o)
+SVC_CZ_OBJ   := $(BUILD)/services/compress/compress.o $(BUILD)/services/compress/zlibsvc.o
+ZLIB_A       := /usr/lib32/libz.a
+ZLIB_MEMBERS := adler32 crc32 deflate inffast inflate inftrees trees zutil compress uncompr
+ZLIB_DIR     := $(BUILD)/services/compress/libz
+ZLIB_OBJ     := $(patsubst %,$(ZLIB_DIR)/%.o,$(ZLIB_MEMBERS))
 FS_SVC_SRCOBJ := $(FS_CORE_OBJ) $(BUILD)/services/simplefs/simplefs.o \
                  $(BUILD)/services/cachefs/cachefs.o $(SVC_CZ_OBJ)
 
@@ -94,8 +104,19 @@ $(BUILD)/services/simplefs.o: $(BUILD)/services/simplefs/simplefs.o $(FS_CORE_OB
 $(BUILD)/services/cachefs.o: $(BUILD)/services/cachefs/cachefs.o $(FS_CORE_OBJ) $(FS_FILE_GEN)
 	$(TARGET_LD) -r -o $@ $^
 	objcopy -G kea_service $@
-$(BUILD)/services/compress.o: $(SVC_CZ_OBJ) $(SVC_CZ_GEN)
-	$(TARGET_LD) -r -o $@ $^
+$(ZLIB_DIR)/.extracted: $(ZLIB_A)
+	@test -r $< || { echo "$<: missing; run 'make deps' (package lib32z1-dev)"; exit 1; }
+	rm -rf $(@D) && mkdir -p $(@D)
+	cd $(@D) && ar x $(abspath $<) $(addsuffix .o,$(ZLIB_MEMBERS))
+	touch $@
+$(ZLIB_OBJ): $(ZLIB_DIR)/.extracted
+# Each zlib member carries its own copies of the PIC helpers
+# (__x86.get_pc_thunk.*) in COMDAT groups: --force-group-allocation keeps
+# one copy now, as a final link would, so that the object needs no group
+# resolution later (objcopy -G makes the helpers local: a host program
+# linking compress.o, tests/host/kfs, would bind to discarded copies).
+$(BUILD)/services/compress.o: $(SVC_CZ_OBJ) $(SVC_CZ_GEN) $(ZLIB_OBJ)
+	$(TARGET_LD) -r --force-group-allocation -o $@ $^
 	objcopy -G kea_service $@
 
 MODULES += $(addprefix $(BUILD)/services/,simplefs.o cachefs.o compress.o)
@@ -165,13 +186,14 @@ MODULES += $(addprefix $(BUILD)/services/,vm.o clock.o mru.o) \
 #                 portal_invoke, through the tests of fssuite.c
 #   test_kfs      scripts/kfs.py (and scripts/kfsimg/), and kfs.py and the C
 #                 code agreeing on the disk format (through fshost's command
-#                 mode)
+#                 mode): the containers they make are byte-identical, the
+#                 service's Debian zlib and Python's zlib compressing alike
 FSHOST      := $(BUILD)/host/fshost
 FSHOST_SRCS := tests/host/kfs/fshost.c tests/host/kfs/fssuite.c lib/kea/errors.c \
-               services/compress/lzss.c \
-               $(addprefix $(BUILD)/gen/,fs_client.c block_server.c thread_client.c)
+               $(addprefix $(BUILD)/gen/,fs_client.c block_server.c thread_client.c zlib_client.c)
 
-$(FSHOST): $(FSHOST_SRCS) tests/host/kfs/fssuite.h services/compress/lzss.h $(FS_TEST_SVCS) $(BUILD)/gen/fs_client.h \
+$(FSHOST): $(FSHOST_SRCS) tests/host/kfs/fssuite.h $(FS_TEST_SVCS) $(BUILD)/gen/fs_client.h \
+        $(BUILD)/gen/zlib_client.h \
         $(BUILD)/gen/block_server.h $(BUILD)/gen/thread_client.h
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) -m32 -no-pie -I$(BUILD)/gen -Iservices/fs -Iservices/compress -o $@ \
@@ -191,6 +213,25 @@ $(BUILD)/host/test_kfs: tests/host/kfs/test_kfs.py scripts/kfs.py $(wildcard scr
 
 HOST_TESTS += $(BUILD)/host/test_fssuite $(BUILD)/host/test_kfs
 
+# The whole archive in one object, gz* file functions included: it cannot
+# load (it needs POSIX file calls and glibc's __*_chk), and the loader's
+# error says what is missing (tests/qemu/test_zlib.py).
+ZLIB_WHOLE := $(BUILD)/svc/zlib_whole.o
+$(ZLIB_WHOLE): $(ZLIB_A)
+	@mkdir -p $(@D)
+	$(TARGET_LD) -r --force-group-allocation -o $@ --whole-archive $<
+
+# tests/host/zlib: the zlib members in compress.o are the archive's,
+# unmodified.  (It also makes the whole-archive object for the QEMU test.)
+$(BUILD)/host/test_zlib_objects: tests/host/zlib/test_zlib_objects.py $(BUILD)/services/compress.o \
+        $(ZLIB_WHOLE)
+	@mkdir -p $(@D)
+	printf '#!/bin/sh\nexec %s %s %s %s\n' '$(PYTHON)' '$(abspath $<)' \
+	    '$(abspath $(BUILD)/services/compress.o)' '$(ZLIB_MEMBERS)' > $@
+	chmod +x $@
+
+HOST_TESTS += $(BUILD)/host/test_zlib_objects
+
 # Test programs (tests/apps/fs*.c; tests/qemu/test_fs.py).  apps.mk would
 # build every tests/apps/*.c as a plain program; these rules replace its
 # rules for them.  fstest links the three services (renamed descriptors)
@@ -201,12 +242,19 @@ FS_APP_HDRS   := $(addprefix $(BUILD)/gen/,fs_client.h block_server.h portal_cli
 $(BUILD)/services/fs/fssuite-target.o: tests/host/kfs/fssuite.c $(FS_APP_HDRS)
 	@mkdir -p $(@D)
 	$(TARGET_CC) $(FS_APP_CFLAGS) -c $< -o $@
-$(BUILD)/apps/fstest.part.o $(BUILD)/apps/fsclient.part.o: $(BUILD)/apps/%.part.o: \
-        tests/apps/%.c $(FS_APP_HDRS) $(BASE_CLIENT)
+$(BUILD)/apps/fstest.part.o $(BUILD)/apps/fsclient.part.o $(BUILD)/apps/zbench.part.o \
+        $(BUILD)/apps/zlibtest.part.o: $(BUILD)/apps/%.part.o: \
+        tests/apps/%.c $(FS_APP_HDRS) $(BUILD)/gen/zlib_client.h $(BASE_CLIENT)
 	@mkdir -p $(@D)
 	$(TARGET_CC) $(FS_APP_CFLAGS) -c $< -o $@
 $(BUILD)/apps/fstest.o: $(BUILD)/apps/fstest.part.o $(BUILD)/services/fs/fssuite-target.o \
         $(FS_TEST_SVCS) $(BUILD)/gen/fs_client.o $(BUILD)/gen/block_server.o
 	$(TARGET_LD) -r -o $@ $^
 $(BUILD)/apps/fsclient.o: $(BUILD)/apps/fsclient.part.o $(BUILD)/gen/fs_client.o
+	$(TARGET_LD) -r -o $@ $^
+# zlibtest: a client of compress's zlib interface (tests/qemu/test_zlib.py);
+# zbench: what compression costs (scripts/zbench.sh).
+$(BUILD)/apps/zlibtest.o: $(BUILD)/apps/zlibtest.part.o $(BUILD)/gen/zlib_client.o
+	$(TARGET_LD) -r -o $@ $^
+$(BUILD)/apps/zbench.o: $(BUILD)/apps/zbench.part.o $(BUILD)/gen/fs_client.o
 	$(TARGET_LD) -r -o $@ $^

@@ -2,5 +2,5 @@
 scripts/kfs.py: image.py reads and writes the on-disk format
 (services/fs/fsformat.h), check.py checks an image as a mount does and
 damages one on purpose, container.py is the compress service's container
-and its LZSS.  Python standard library only.
+(zlib chunks).  Python standard library only.
 """

@@ -1,13 +1,18 @@
-"""The compress service's container (services/compress/compress.c) and
-its LZSS (services/compress/lzss.h): how `put -z` stores a file and `get -z`
-reads one back.
+"""The compress service's container (services/compress/compress.c): how
+`put -z` stores a file and `get -z` reads one back.  Each chunk is a zlib
+stream (RFC 1950) at level 6, made and read with Python's zlib: the same
+library, and the same bytes, as the Debian zlib objects inside the service.
 """
 import struct
+import zlib
 
 from .image import FsError
 
 # The compress service's container (services/compress/compress.c).
-CZ_MAGIC = (0x7A61656B, 0x31737A6C)
+CZ_MAGIC = (0x7A61656B, 0x31626C7A)       # "keaz", "zlb1"
+CZ_OLDMAGIC1 = 0x31737A6C                 # "lzs1": kea's former LZSS chunks
+CZ_VERSION = 2
+CZ_LEVEL = 6
 CZ_HDR = struct.Struct("<8I")
 CZ_CHUNK = 4096
 CZ_MAXCHUNKS = 2048
@@ -17,85 +22,28 @@ CZ_RAW = 4096
 CZ_PACKED = 3584
 
 
-# --- LZSS (services/compress/lzss.h) ---------------------------------------
-
-def lzss_encode(data, cap):
-    """The compressed bytes, or None if they would take more than cap."""
-    n = len(data)
-    out = bytearray()
-    chains = {}
-    flagpos, items, i = 0, 8, 0
-    while i < n:
-        if items == 8:
-            flagpos = len(out)
-            out.append(0)
-            items = 0
-        best, dist = 0, 0
-        maxlen = min(273, n - i)
-        if maxlen >= 3:
-            for cand in reversed(chains.get(data[i:i + 3], [])[-64:]):
-                length = 0
-                while length < maxlen and data[cand + length] == data[i + length]:
-                    length += 1
-                if length > best:
-                    best, dist = length, i - cand
-                    if length == maxlen:
-                        break
-        step = 1
-        if best >= 3:
-            code = best - 3
-            v = (dist - 1) | (min(code, 15) << 12)
-            out += bytes((v & 0xFF, v >> 8))
-            if code >= 15:
-                out.append(code - 15)
-            out[flagpos] |= 1 << items
-            step = best
-        else:
-            out.append(data[i])
-        for k in range(i, i + step):
-            if k + 3 <= n:
-                chains.setdefault(data[k:k + 3], []).append(k)
-        i += step
-        items += 1
-        if len(out) > cap:
-            return None
-    return bytes(out)
+def chunk_encode(data, cap=CZ_PACKED):
+    """A chunk as the service stores it: its zlib stream, or None if that
+    would take more than cap bytes (the chunk is then stored raw)."""
+    packed = zlib.compress(data, CZ_LEVEL)
+    return packed if len(packed) <= cap else None
 
 
-def lzss_decode(data, want):
-    out = bytearray()
-    i = 0
-    while len(out) < want:
-        if i >= len(data):
-            raise FsError("compressed chunk runs short")
-        flags = data[i]
-        i += 1
-        for k in range(8):
-            if len(out) >= want:
-                break
-            if not flags & (1 << k):
-                if i >= len(data):
-                    raise FsError("compressed chunk runs short")
-                out.append(data[i])
-                i += 1
-                continue
-            if len(data) - i < 2:
-                raise FsError("compressed chunk runs short")
-            v = data[i] | data[i + 1] << 8
-            i += 2
-            dist, length = (v & 0xFFF) + 1, (v >> 12) + 3
-            if v >> 12 == 15:
-                if i >= len(data):
-                    raise FsError("compressed chunk runs short")
-                length += data[i]
-                i += 1
-            if dist > len(out) or length > want - len(out):
-                raise FsError("compressed chunk points outside its data")
-            for _ in range(length):
-                out.append(out[-dist])
-    if i != len(data):
-        raise FsError("compressed chunk has bytes left over")
-    return bytes(out)
+def chunk_decode(data, want=CZ_CHUNK):
+    """The data of one stored chunk: exactly one whole zlib stream of want
+    bytes, or FsError."""
+    d = zlib.decompressobj()
+    try:
+        out = d.decompress(data, want + 1)
+    except zlib.error as e:
+        raise FsError(f"compressed chunk does not decompress ({e})") from None
+    if d.unconsumed_tail or len(out) > want:
+        raise FsError("compressed chunk decompresses to more than a chunk")
+    if not d.eof:
+        raise FsError("compressed chunk runs short")
+    if d.unused_data or len(out) != want:
+        raise FsError("compressed chunk has the wrong length or bytes left over")
+    return out
 
 
 # --- the compress service's container ------------------------------------------
@@ -111,14 +59,14 @@ def container(content):
         chunk = content[i * CZ_CHUNK:(i + 1) * CZ_CHUNK].ljust(CZ_CHUNK, b"\0")
         if not any(chunk):
             continue
-        packed = lzss_encode(chunk, CZ_PACKED)
+        packed = chunk_encode(chunk)
         if packed is None:
             entry, stored = CZ_RAW, chunk
         else:
             entry, stored = len(packed), packed
         struct.pack_into("<H", table, 2 * i, entry)
         pieces.append((CZ_DATA + i * CZ_CHUNK, stored))
-    head = CZ_HDR.pack(CZ_MAGIC[0], CZ_MAGIC[1], 1, len(content), CZ_CHUNK, CZ_MAXCHUNKS, 0, 0)
+    head = CZ_HDR.pack(CZ_MAGIC[0], CZ_MAGIC[1], CZ_VERSION, len(content), CZ_CHUNK, CZ_MAXCHUNKS, 0, 0)
     return [(0, head), (CZ_TABLE, bytes(table))] + pieces
 
 
@@ -126,9 +74,11 @@ def uncontainer(raw):
     if len(raw) < CZ_HDR.size:
         raise FsError("not a compressed file (too short)")
     m0, m1, version, size, chunk, maxchunks, _, _ = CZ_HDR.unpack_from(raw, 0)
+    if (m0, m1) == (CZ_MAGIC[0], CZ_OLDMAGIC1):
+        raise FsError("an LZSS container of an older kea (chunks are zlib streams now)")
     if (m0, m1) != CZ_MAGIC:
         raise FsError("not a compressed file (no container header)")
-    if version != 1 or chunk != CZ_CHUNK or maxchunks != CZ_MAXCHUNKS or size > CZ_MAXCHUNKS * CZ_CHUNK:
+    if version != CZ_VERSION or chunk != CZ_CHUNK or maxchunks != CZ_MAXCHUNKS or size > CZ_MAXCHUNKS * CZ_CHUNK:
         raise FsError("bad container header")
     out = bytearray()
     for i in range((size + CZ_CHUNK - 1) // CZ_CHUNK):
@@ -140,7 +90,7 @@ def uncontainer(raw):
         elif entry == CZ_RAW:
             out += slot.ljust(CZ_CHUNK, b"\0")
         elif entry <= CZ_PACKED:
-            out += lzss_decode(slot[:entry], CZ_CHUNK)
+            out += chunk_decode(slot[:entry])
         else:
             raise FsError(f"bad chunk table entry {entry}")
     return bytes(out[:size])

@@ -7,13 +7,17 @@
  *
  * A compressed file holds a container (docs/fs-format.md): a 32-byte
  * header with the real size, a table of one 16-bit entry per 4 KiB chunk,
- * and from byte 4608 on one 4 KiB slot per chunk with the chunk LZSS-
- * compressed (lzss.h), stored raw when that would not save a block, or
- * left a hole when the chunk is all zeros.  The rest of each slot is
- * punched, so the lower file takes only the blocks the compressed data
- * needs: its `stat` blocks show what compression saves.  Any file that does
- * not start with the header is a plain file and is passed through as it is;
- * an empty file becomes compressed at its first write through here.
+ * and from byte 4608 on one 4 KiB slot per chunk with the chunk as a zlib
+ * stream (RFC 1950, level 6: Debian's zlib objects do the work, zlibsvc.c),
+ * stored raw when that would not save a block, or left a hole when the
+ * chunk is all zeros.  The rest of each slot is punched, so the lower file
+ * takes only the blocks the compressed data needs: its `stat` blocks show
+ * what compression saves.  Any file that does not start with the header is
+ * a plain file and is passed through as it is; an empty file becomes
+ * compressed at its first write through here.
+ *
+ * The service also serves zlib itself on one buffer (zlib.idl; its portal
+ * is <name>.zlib).
  *
  * It stacks on the service named COMPRESS_LOWER ("simplefs" unless the
  * build says otherwise) until a client mounts it on another (fs_mount with
@@ -27,15 +31,17 @@
 #include "fs_client.h"
 #include "thread_client.h"
 #include "fsproto.h"
-#include "lzss.h"
+#include "zlibsvc.h"
 
 #ifndef COMPRESS_LOWER
 #define COMPRESS_LOWER "simplefs"
 #endif
 
 #define CZ_MAGIC0    0x7a61656bu        /* "keaz" */
-#define CZ_MAGIC1    0x31737a6cu        /* "lzs1" */
-#define CZ_VERSION   1u
+#define CZ_MAGIC1    0x31626c7au        /* "zlb1": chunks are zlib streams */
+#define CZ_OLDMAGIC1 0x31737a6cu        /* "lzs1": kea's former LZSS chunks */
+#define CZ_VERSION   2u
+#define CZ_LEVEL     6u                 /* zlib's default level */
 #define CZ_HDR       32u                /* header bytes */
 #define CZ_CHUNK     4096u
 #define CZ_MAXCHUNKS 2048u              /* 8 MiB of data */
@@ -66,7 +72,6 @@ static int bound;
 
 /* Scratch for one call at a time (the lock). */
 static uint8_t chunk[CZ_CHUNK], packed[CZ_CHUNK];
-static struct lzss_work work;
 static char pathbuf[IDC_BUF_MAX + FS_NAME_MAX + 2];
 static uint32_t packed_bytes, plain_bytes;      /* statistics, for fini */
 
@@ -120,10 +125,13 @@ static int kind_of(uint32_t h, struct cz_header *hd, enum kind *k)
     int r = fs_read(&lower, h, 0, hd, sizeof *hd, &n);
     if (r < 0) return lower_err(r);
     if (n == 0) { *k = EMPTY; return 0; }
-    if (n < sizeof *hd || hd->magic[0] != CZ_MAGIC0 || hd->magic[1] != CZ_MAGIC1) {
+    if (n < sizeof *hd || hd->magic[0] != CZ_MAGIC0 ||
+        (hd->magic[1] != CZ_MAGIC1 && hd->magic[1] != CZ_OLDMAGIC1)) {
         *k = PLAIN;
         return 0;
     }
+    if (hd->magic[1] == CZ_OLDMAGIC1)
+        return damaged(h, "an LZSS container of an older kea (chunks are zlib streams now)");
     if (hd->version != CZ_VERSION || hd->chunk != CZ_CHUNK || hd->maxchunks != CZ_MAXCHUNKS ||
         hd->size > CZ_MAX_SIZE)
         return damaged(h, "bad container header");
@@ -167,8 +175,11 @@ static int load_chunk(uint32_t h, uint32_t i)
         memset(chunk + n, 0, CZ_CHUNK - n);
         return 0;
     }
-    if (n != e || lzss_decode(packed, e, chunk, CZ_CHUNK) < 0)
-        return damaged(h, "a chunk does not decompress");
+    size_t got = 0;
+    if (n != e) return damaged(h, "a chunk is cut short");
+    r = zs_unpack(packed, e, chunk, CZ_CHUNK, &got);
+    if (r == -KEA_ENOMEM) return r;
+    if (r < 0 || got != CZ_CHUNK) return damaged(h, "a chunk does not decompress");
     return 0;
 }
 
@@ -183,9 +194,11 @@ static int store_chunk(uint32_t h, uint32_t i)
     if (k == CZ_CHUNK) {
         e = 0;
         used = 0;
-    } else if ((used = lzss_encode(chunk, CZ_CHUNK, packed, CZ_PACKED, &work)) > 0) {
+    } else if ((r = zs_pack(chunk, CZ_CHUNK, packed, CZ_PACKED, CZ_LEVEL, &used)) == 0) {
         e = (uint16_t)used;
         if ((r = fs_write(&lower, h, slot, packed, used, &size)) < 0) return lower_err(r);
+    } else if (r != -KEA_E2BIG) {
+        return r;                       /* out of memory: nothing written */
     } else {
         e = CZ_RAW;
         used = CZ_CHUNK;
@@ -471,6 +484,7 @@ static void fini(void)
 
 static const struct kea_service_iface ifaces[] = {
     { FS_IFACE_NAME, FS_IFACE_ID, fs_dispatch, &server },
+    { ZLIB_IFACE_NAME, ZLIB_IFACE_ID, zlib_dispatch, &zs_server },
 };
 
-KEA_SERVICE(.name = "compress", .ifaces = ifaces, .nifaces = 1, .fini = fini);
+KEA_SERVICE(.name = "compress", .ifaces = ifaces, .nifaces = 2, .fini = fini);

@@ -168,25 +168,38 @@ def t_full_disk():
     assert "ok" in ok("check", img)
 
 
-def t_lzss():
-    cases = [b"", b"a", b"abc" * 1365 + b"x", bytes(4096), bytes([7]) * 4096, noise(4096),
-             text(4096), bytes(range(256)) * 16]
+def t_zlib_chunks():
+    import zlib
+    cases = [b"a", b"abc" * 1365 + b"x", bytes([7]) * 4096, text(4096), bytes(range(256)) * 16]
     for data in cases:
-        packed = kfs.lzss_encode(data, 4096 + 4096 // 8 + 1)
-        assert packed is not None and kfs.lzss_decode(packed, len(data)) == data, data[:16]
-    assert len(kfs.lzss_encode(bytes(4096), 4096)) < 60, "a run is not one match after another"
-    assert kfs.lzss_encode(noise(4096), 3584) is None, "random data compressed"
-    for bad in [b"\x01\x00\x00", b"\xff\xff\xff", b"\x00"]:
+        packed = kfs.chunk_encode(data, 4096 + 64)
+        assert packed == zlib.compress(data, 6), data[:16]
+        assert kfs.chunk_decode(packed, len(data)) == data, data[:16]
+    assert kfs.chunk_encode(noise(4096)) is None, "random data compressed"
+    good = zlib.compress(text(4096), 6)
+    for bad, want in [(b"\x01\x00\x00", 10), (good[:-1], 4096), (good + b"x", 4096),
+                      (good, 4095), (good, 4097), (good[:2] + bytes([good[2] ^ 0xff]) + good[3:], 4096)]:
         try:
-            kfs.lzss_decode(bad, 10)
-            raise AssertionError(f"decoded {bad!r}")
+            kfs.chunk_decode(bad, want)
+            raise AssertionError(f"decoded {bad[:8]!r}... as {want} bytes")
         except kfs.FsError:
             pass
-    try:
-        kfs.lzss_decode(b"\x00abc", 2)
-        raise AssertionError("bytes left over accepted")
-    except kfs.FsError:
-        pass
+
+
+def t_c_and_kfs_make_the_same_container():
+    """The service's Debian zlib objects and the host's zlib (Python's)
+    compress each chunk to the same bytes: the raw containers are equal."""
+    img = fresh("same.img", "2M")
+    data = text(32768, 8) + noise(8192, 3) + bytes(8192) + text(7000, 9)
+    ok("put", img, hostfile("k", data), "k", "-z")
+    c_ok(img, "compress", "put", hostfile("k", data), "c")
+    ok("get", img, "k", path("k.raw"))
+    ok("get", img, "c", path("c.raw"))
+    assert read("k.raw") == read("c.raw"), "kfs.py's container differs from the service's"
+    raw = read("c.raw")
+    assert raw[4:8] == b"zlb1", raw[:8]
+    entries = [int.from_bytes(raw[32 + 2 * i:34 + 2 * i], "little") for i in range(13)]
+    assert 0 in entries and 4096 in entries and any(0 < e < 4096 for e in entries), entries
 
 
 def t_compressed_files():

@@ -678,6 +678,51 @@ static void reject_desc(const char *group, void (*mut)(struct base *), const cha
     free(img);
 }
 
+/* An object importing `n` names nobody provides (and `imp`, which the
+ * environment has): the load error must count them all and name the first
+ * few, so a user sees at once what the environment lacks. */
+static void reject_undefined(const char *group, const char *const *names, int n, const char *want)
+{
+    static uint8_t text[16];
+    struct eb b;
+    uint8_t *img;
+    size_t len;
+    int k;
+
+    eb_init(&b);
+    eb_section(&b, ".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 4, text, sizeof text);
+    eb_symbol(&b, "imp", STB_GLOBAL, STT_FUNC, SHN_UNDEF, 0, 0);
+    for (k = 0; k < n; k++)
+        eb_symbol(&b, names[k], STB_GLOBAL, STT_NOTYPE, SHN_UNDEF, 0, 0);
+    img = eb_build(&b, &len, NULL);
+    expect_reject(group, img, len, want);
+    free(img);
+}
+
+static void test_undefined_named(void)
+{
+    static const char *const posix[] = { "open", "close", "write" };
+    static const char *const many[] = {
+        "missing_function_00", "missing_function_01", "missing_function_02", "missing_function_03",
+        "missing_function_04", "missing_function_05", "missing_function_06", "missing_function_07",
+        "missing_function_08", "missing_function_09", "missing_function_10", "missing_function_11",
+    };
+    static const char *const longs[] = {
+        "a_very_long_symbol_name_that_goes_on_and_on_and_on_for_sixty_c",
+        "another_very_long_symbol_name_that_goes_on_and_on_for_sixty_ch",
+    };
+
+    reject_undefined("reject-undefined-one", posix + 2, 1, "bad.o: undefined symbol 'write' (symbol ");
+    reject_undefined("reject-undefined-all-named", posix, 3,
+                     "bad.o: 3 undefined symbols: 'open', 'close', 'write'");
+    reject_undefined("reject-undefined-count-and-first", many, 12,
+                     "bad.o: 12 undefined symbols: 'missing_function_00', 'missing_function_01', "
+                     "'missing_function_02' and 9 more");
+    reject_undefined("reject-undefined-long-names", longs, 2,
+                     "bad.o: 2 undefined symbols: 'a_very_long_symbol_name_that_goes_on_and_on_and_...' "
+                     "and 1 more");
+}
+
 static void m_symshndx(struct base *x) { x->b.sym[x->s_obj].shndx = 99; }
 static void m_symxindex(struct base *x) { x->b.sym[x->s_obj].shndx = SHN_XINDEX; }
 static void m_symreserved(struct base *x) { x->b.sym[x->s_obj].shndx = 0xff10; }
@@ -1419,6 +1464,7 @@ int main(void)
     test_engine_overflow();
     test_engine_unsupported();
     test_rejects();
+    test_undefined_named();
     test_debug_relocs();
     test_oom_walk();
     test_layout();
