@@ -34,6 +34,8 @@ enum tty_mode tty_get_mode(void);
 int  tty_read(char *buf, size_t n);       /* blocks; cooked: up to and including '\n' */
 int  tty_getc(void);                      /* blocks; one byte */
 int  tty_poll(void);                      /* bytes ready to read now */
+extern uint64_t tty_first_read_tsc;       /* rdtsc at the first read: the first prompt (kbench) */
+extern uint64_t kmain_tsc;                /* rdtsc on entry to kmain (kbench) */
 
 /* pmem.c: physical memory (LMM over the Multiboot map) and pages. */
 #define LMMF_1MB  0x1u
