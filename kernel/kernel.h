@@ -41,6 +41,7 @@ extern uint64_t kmain_tsc;                /* rdtsc on entry to kmain (kbench) */
 #define LMMF_1MB  0x1u
 #define LMMF_16MB 0x2u
 void  pmem_init(const struct multiboot_info *mbi);
+uint32_t pmem_ram_top(const struct multiboot_info *mbi);   /* for paging_init */
 void *page_alloc(void);                   /* one zeroed 4 KiB page (kernel virtual) */
 void  page_free(void *page);                /* drops one reference */
 void  page_incref(void *page);

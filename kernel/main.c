@@ -75,7 +75,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     gdt_init();
     idt_init();
     pic_init();
-    paging_init(DIRECTMAP_MAX);
+    paging_init(pmem_ram_top(mbi));    /* the direct map covers the RAM there is */
     print_boot_info(mbi);
     pmem_init(mbi);
     bmodfs_init(mbi);
