@@ -44,6 +44,9 @@ BEGIN {
     d["null_idc_kernel_kernel"] = "null IDC, kernel -> kernel-placed service"
     d["null_idc_kernel_kernel_10000"] = "null IDC, kernel -> kernel-placed, 10,000 rooted remaps (other portals)"
     d["boot_kmain_to_prompt"] = "boot: kmain -> shell prompt"
+    d["load_runtime"] = "new user domain with its runtime (rt.o)"
+    d["load_shell"] = "load shell.o into a domain (parse, place, relocate, map)"
+    d["relocate_per_reloc"] = "relocating shell.o (elfobj_relocate), per relocation"
     d["remap_op"] = "remap + unremap (system-wide), as base-service IDCs"
 }
 $1 == "BENCH" && $2 != "done" { printf "| %s | %s |\n", d[$2] ? d[$2] : $2, $3 }')

@@ -97,6 +97,12 @@ int main(void)
     uint32_t boot = 0;
     if (have_kb && bench_boot_cost(&kb, &boot) == 0 && boot)
         printf("BENCH boot_kmain_to_prompt %u\n", boot);
+    uint32_t rt_cost, shell_cost, per_reloc;
+    if (have_kb && bench_load_cost(&kb, &rt_cost, &shell_cost, &per_reloc) == 0) {
+        printf("BENCH load_runtime %u\n", rt_cost);
+        printf("BENCH load_shell %u\n", shell_cost);
+        printf("BENCH relocate_per_reloc %u\n", per_reloc);
+    }
     /* Rooted lookup: the null IDC with a rooted remap installed for this
      * domain (of another portal), and for another root. */
     uint32_t gsys = 0, other = 0;
