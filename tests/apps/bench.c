@@ -103,8 +103,9 @@ int main(void)
         printf("BENCH load_shell %u\n", shell_cost);
         printf("BENCH relocate_per_reloc %u\n", per_reloc);
     }
-    /* Rooted lookup: the null IDC with a rooted remap installed for this
-     * domain (of another portal), and for another root. */
+    /* Rooted lookup: the null IDC with f's portal remapped for another
+     * root, then (that remap undone) with remaps of other portals for this
+     * root; last, both at once: then the caller's map must be probed. */
     uint32_t gsys = 0, other = 0;
     domain_spawn(&kea_base_domain, "srv_g.o", 0, &id, 0);
     while (portal_lookup(&kea_base_portal, "g.echo", &gsys) < 0)
@@ -112,6 +113,7 @@ int main(void)
     portal_lookup(&kea_base_portal, "kernel.console", &other);
     portal_remap_rooted(&kea_base_portal, id, sys, gsys);
     MEASURE("null_idc_rooted_other_root", memset(&a, 0, sizeof a), portal_invoke(IDC_PP(f.portal, ECHO_PROC_PING), &a));
+    portal_unremap_rooted(&kea_base_portal, id, sys);
     portal_remap_rooted(&kea_base_portal, kea_domain_id(), gsys, sys);
     MEASURE("null_idc_rooted_1_mine", memset(&a, 0, sizeof a), portal_invoke(IDC_PP(f.portal, ECHO_PROC_PING), &a));
     /* 10,000 rooted remaps for this root, of other portals: the lookup of
@@ -131,6 +133,9 @@ int main(void)
         MEASURE("null_idc_rooted_10000_mine", memset(&a, 0, sizeof a), portal_invoke(IDC_PP(f.portal, ECHO_PROC_PING), &a));
         if (have_kb && bench_kernel_to_kernel(&kb, BATCH, &kk) == 0)
             printf("BENCH null_idc_kernel_kernel_10000 %u\n", kk);
+        portal_remap_rooted(&kea_base_portal, id, sys, gsys);
+        MEASURE("null_idc_rooted_10000_mine_and_other_root", memset(&a, 0, sizeof a),
+                portal_invoke(IDC_PP(f.portal, ECHO_PROC_PING), &a));
     } else
         printf("bench: only %d rooted remaps could be installed\n", made);
     MEASURE("remap_op", , portal_remap_global(&kea_base_portal, sys, gsys); portal_unremap_global(&kea_base_portal, sys));
