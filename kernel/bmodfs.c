@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <kea/memlayout.h>
 #include <kea/multiboot.h>
+#include "i386/arch.h"
 #include "kernel.h"
 
 #define MAX_BMODS 64
@@ -47,7 +48,7 @@ void bmodfs_init(const struct multiboot_info *mbi)
         set_name(m, mm[i].cmdline ? (const char *)P2V(mm[i].cmdline) : "");
         if (!m->name[0])
             snprintf(m->name, sizeof m->name, "module%u", (unsigned)i);
-        if (mm[i].mod_end < mm[i].mod_start || mm[i].mod_end > DIRECTMAP_MAX) {
+        if (mm[i].mod_end < mm[i].mod_start || mm[i].mod_end > directmap_top()) {
             printf("bmodfs: module %s lies outside the direct map, ignored\n", m->name);
             continue;
         }

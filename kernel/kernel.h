@@ -34,11 +34,14 @@ enum tty_mode tty_get_mode(void);
 int  tty_read(char *buf, size_t n);       /* blocks; cooked: up to and including '\n' */
 int  tty_getc(void);                      /* blocks; one byte */
 int  tty_poll(void);                      /* bytes ready to read now */
+extern uint64_t tty_first_read_tsc;       /* rdtsc at the first read: the first prompt (kbench) */
+extern uint64_t kmain_tsc;                /* rdtsc on entry to kmain (kbench) */
 
 /* pmem.c: physical memory (LMM over the Multiboot map) and pages. */
 #define LMMF_1MB  0x1u
 #define LMMF_16MB 0x2u
 void  pmem_init(const struct multiboot_info *mbi);
+uint32_t pmem_ram_top(const struct multiboot_info *mbi);   /* for paging_init */
 void *page_alloc(void);                   /* one zeroed 4 KiB page (kernel virtual) */
 void  page_free(void *page);                /* drops one reference */
 void  page_incref(void *page);

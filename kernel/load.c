@@ -30,57 +30,19 @@ struct kobj *kobj_list(void) { return objects; }
 static void *eng_alloc(void *ctx, size_t n) { (void)ctx; return kmalloc(n); }
 static void eng_free(void *ctx, void *p) { (void)ctx; kfree(p); }
 
-static uint32_t rd16(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
-static uint32_t rd32(const uint8_t *p) { return rd16(p) | rd16(p + 2) << 16; }
-
 /* A library (the runtime) is linked into its domain the way a static
  * library is linked into a program: each global symbol it defines satisfies
  * later imports, hidden ones included.  That is how the names compiled code
  * expects arrive: libgcc's __udivdi3 and libc_nonshared's
  * __stack_chk_fail_local are hidden in libgcc.a and in the runtime alike.
- * The engine's lookup gives only what an object exports (default or
- * protected visibility), so the hidden globals are found in the symbol
- * table here.  elfobj_parse validated the headers; the checks below only
- * keep this walk inside the image whatever it holds. */
-static int lookup_hidden(const struct kobj *o, const char *name, uint32_t *addr)
-{
-    const uint8_t *img = o->image;
-    if (o->len < 52) return -1;
-    uint32_t shoff = rd32(img + 32), shentsize = rd16(img + 46), shnum = rd16(img + 48);
-    if (shentsize < 40 || shoff > o->len || shnum > (o->len - shoff) / shentsize) return -1;
-    for (uint32_t i = 1; i < shnum; i++) {
-        const uint8_t *sh = img + shoff + i * shentsize;
-        if (rd32(sh + 4) != 2 /* SHT_SYMTAB */) continue;
-        uint32_t off = rd32(sh + 16), size = rd32(sh + 20), link = rd32(sh + 24);
-        if (link == 0 || link >= shnum || off > o->len || size > o->len - off) return -1;
-        const uint8_t *strsh = img + shoff + link * shentsize;
-        uint32_t stroff = rd32(strsh + 16), strsize = rd32(strsh + 20);
-        if (stroff > o->len || strsize > o->len - stroff) return -1;
-        const char *strtab = (const char *)img + stroff;
-        size_t n = strlen(name);
-        for (uint32_t k = 1; k < size / 16; k++) {
-            const uint8_t *sym = img + off + k * 16;
-            uint32_t st_name = rd32(sym), shndx = rd16(sym + 14);
-            if (sym[12] >> 4 != 1 /* STB_GLOBAL */ || (sym[13] & 3) != 2 /* STV_HIDDEN */)
-                continue;
-            if (shndx == 0 || shndx >= 0xff00 || st_name >= strsize || strsize - st_name <= n ||
-                memcmp(strtab + st_name, name, n + 1) != 0)
-                continue;
-            struct elfobj_secinfo si;
-            if (elfobj_section(&o->eo, shndx, &si) < 0 || si.region < 0) return -1;
-            *addr = si.run + rd32(sym + 4);
-            return 0;
-        }
-        return -1;
-    }
-    return -1;
-}
-
+ * elfobj_lookup gives only what an object exports (default or protected
+ * visibility); elfobj_lookup_global adds the hidden globals.  Both are one
+ * probe of the object's name hash. */
 static int resolve_in_domain(struct domain *d, const char *name, uint32_t *addr)
 {
     for (struct kobj *o = objects; o; o = o->next)
-        if (o->dom == d && o->loaded && (elfobj_lookup(&o->eo, name, addr) == 0 ||
-                                         (o->library && lookup_hidden(o, name, addr) == 0)))
+        if (o->dom == d && o->loaded &&
+            (o->library ? elfobj_lookup_global(&o->eo, name, addr) : elfobj_lookup(&o->eo, name, addr)) == 0)
             return 0;
     return -1;
 }

@@ -16,6 +16,7 @@
 #include <kea/memlayout.h>
 #include <kea/multiboot.h>
 #include "i386/x86.h"
+#include "i386/arch.h"
 #include "kernel.h"
 
 extern char _end[];
@@ -66,9 +67,9 @@ static void reserve(uint32_t pa, uint32_t size)
 /* Donate the page-aligned parts of [base, base+len) that are not reserved. */
 static void add_available(uint64_t base, uint64_t len)
 {
-    uint64_t end64 = base + len;
-    if (base >= DIRECTMAP_MAX) return;
-    if (end64 > DIRECTMAP_MAX) end64 = DIRECTMAP_MAX;
+    uint64_t end64 = base + len, top = directmap_top();
+    if (base >= top) return;                 /* only memory paging_init mapped */
+    if (end64 > top) end64 = top;
     uint32_t b = PGROUNDUP((uint32_t)base), e = PGROUNDDOWN((uint32_t)end64);
     for (int i = 0; i < nreserved && b < e; i++) {
         if (reserved[i].end <= b || reserved[i].start >= e)
@@ -80,6 +81,24 @@ static void add_available(uint64_t base, uint64_t len)
     }
     if (b < e)
         lmm_add_free(&kmem, P2V(b), e - b);
+}
+
+/* The end of the highest RAM the boot loader reports (at most
+ * DIRECTMAP_MAX; 0 if it reports none): how much the direct map must cover. */
+uint32_t pmem_ram_top(const struct multiboot_info *mbi)
+{
+    uint64_t top = 0;
+    if (mbi->flags & MBI_MMAP) {
+        uint32_t p = mbi->mmap_addr, end = mbi->mmap_addr + mbi->mmap_length;
+        while (p < end) {
+            const struct multiboot_mmap_entry *e = P2V(p);
+            if (e->type == MULTIBOOT_MEMORY_AVAILABLE && e->addr < DIRECTMAP_MAX && e->addr + e->len > top)
+                top = e->addr + e->len;
+            p += e->size + 4;
+        }
+    } else if (mbi->flags & MBI_MEM)
+        top = 0x100000 + (uint64_t)mbi->mem_upper * 1024;
+    return top > DIRECTMAP_MAX ? DIRECTMAP_MAX : (uint32_t)top;
 }
 
 static void add_memory_map(const struct multiboot_info *mbi)

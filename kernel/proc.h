@@ -122,6 +122,8 @@ struct portal {
                                        remaps never redirect calls from their owner */
     int refs;                       /* table entries + creator */
     uint32_t calls;
+    uint32_t rooted;                /* rooted maps (of any root) remapping it: the
+                                       IDC path probes the caller's map only if > 0 */
 };
 
 extern struct thread *cur;          /* the running thread */

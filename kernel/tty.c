@@ -96,8 +96,12 @@ int tty_poll(void)
 /* Cooked: at most one line (up to and including '\n').  Raw: whatever is
  * queued, at least one byte.  A cooked line not yet fully read is handed
  * out first in either mode. */
+uint64_t tty_first_read_tsc;
+
 int tty_read(char *buf, size_t n)
 {
+    if (!tty_first_read_tsc)
+        tty_first_read_tsc = rdtsc();   /* the console's first prompt: boot's end */
     uint32_t f = irq_save();
     size_t got = 0;
     if (tty.pos == tty.len && tty.mode == TTY_COOKED)

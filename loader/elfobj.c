@@ -147,6 +147,7 @@ void elfobj_release(struct elfobj *o)
         eo_xfree(o, o->finiorder);
         eo_xfree(o, o->ctor);
         eo_xfree(o, o->dtor);
+        eo_xfree(o, o->names);
     }
     memset(o, 0, sizeof *o);
 }
@@ -394,7 +395,8 @@ static int check_overlap(struct elfobj *o, struct elfobj_error *err)
  *   2 section headers, names, disjoint file extents   (here)
  *   3 each allocated section's region                 (elfobj_layout.c)
  *     and constructor/destructor role                 (elfobj_ctors.c)
- *   4 the symbol table, imports resolved              (elfobj_sym.c)
+ *   4 the symbol table, imports resolved, the hash    (elfobj_sym.c)
+ *     of the names it defines
  *   5 relocation sections validated, GOT slots        (elfobj_reloc.c)
  *   6 layout of sections and COMMON symbols           (elfobj_layout.c)
  *   7 constructor/destructor sections in run order    (elfobj_ctors.c)
@@ -423,6 +425,7 @@ int elfobj_parse(struct elfobj *o, const void *image, size_t len,
         eo_classify_sections(o, err) ||
         eo_load_symtab(o, err) ||
         eo_scan_symbols(o, err) ||
+        eo_hash_names(o, err) ||
         eo_scan_relocations(o, err) ||
         eo_layout(o, err) ||
         eo_prepare_init(o, err)) {

@@ -71,6 +71,7 @@ struct elfobj_symstate {
     uint32_t value;     /* SECTION/ABS: st_value; COMMON: BSS offset;
                            IMPORT: resolved address (0 if unresolved) */
     uint32_t got;       /* GOT slot index, NONE if none */
+    uint32_t run;       /* eo_symval, cached by elfobj_relocate for its loop */
     uint16_t shndx;
     uint8_t kind;       /* enum sym_kind */
     bool resolved;
@@ -168,9 +169,10 @@ int eo_check_regions(const struct elfobj *o, struct elfobj_error *err);
 /* elfobj_sym.c */
 int eo_load_symtab(struct elfobj *o, struct elfobj_error *err);         /* 4 */
 int eo_scan_symbols(struct elfobj *o, struct elfobj_error *err);
+int eo_hash_names(struct elfobj *o, struct elfobj_error *err);
 const char *eo_symname(const struct elfobj *o, uint32_t i);
 uint32_t eo_symval(const struct elfobj *o, uint32_t i);
-void eo_fill_got(struct elfobj *o);
+void eo_fill_got(struct elfobj *o);      /* also caches every symbol's run */
 
 /* elfobj_reloc.c */
 int eo_scan_relocations(struct elfobj *o, struct elfobj_error *err);    /* 5 */

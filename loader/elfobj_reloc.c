@@ -50,7 +50,8 @@ static int scan_relsec(struct elfobj *o, struct elfobj_error *err,
     struct elfobj_sec *rs = &o->sec[i];
     uint32_t want = rs->type == SHT_RELA ? ELF32_RELA_SIZE : ELF32_REL_SIZE;
     const struct elfobj_sec *t;
-    uint32_t k, n;
+    struct reloc_howto h;
+    uint32_t k, n, howto_type = NONE;
 
     if (rs->info == 0 || rs->info >= o->shnum)
         return eo_failf(o, err, "relocation section %u (%s): target section "
@@ -82,8 +83,8 @@ static int scan_relsec(struct elfobj *o, struct elfobj_error *err,
                              S(secname(o, rs->info))));
 
     n = rs->size / want;
+    o->nrelocs += n;
     for (k = 0; k < n; k++) {
-        struct reloc_howto h;
         struct rel r;
 
         read_rel(o, rs, k, &r);
@@ -91,8 +92,12 @@ static int scan_relsec(struct elfobj *o, struct elfobj_error *err,
             return eo_failf(o, err, "section %s, entry %u: symbol index %u out "
                             "of range (%u symbols)", ARGS(S(secname(o, i)),
                             U(k), U(r.sym), U(o->nsyms)));
-        if (!elfobj_arch_howto(r.type, &h))
-            return unsupported(o, err, r.type, i, k);
+        /* Runs of one type are the rule (PC32 in text): ask once a run. */
+        if (r.type != howto_type) {
+            if (!elfobj_arch_howto(r.type, &h))
+                return unsupported(o, err, r.type, i, k);
+            howto_type = r.type;
+        }
         if ((uint64_t)r.offset + h.size > t->size)
             return eo_failf(o, err, "section %s, entry %u: offset %x (+%u) "
                             "beyond section %s (%x bytes)",
@@ -145,10 +150,14 @@ static int apply_relsec(struct elfobj *o, struct elfobj_error *err,
         uint32_t value = 0;
 
         read_rel(o, rs, k, &r);
+        if (rs->type == SHT_REL &&
+            elfobj_apply_simple(r.type, wbase + r.offset, o->sym[r.sym].run,
+                                rbase + r.offset))
+            continue;
         site.type = r.type;
         site.loc = wbase + r.offset;
         site.P = rbase + r.offset;
-        site.S = eo_symval(o, r.sym);
+        site.S = o->sym[r.sym].run;
         site.A = r.addend;
         site.rela = rs->type == SHT_RELA;
         site.GOT = o->region[EO_GOT].run;
@@ -213,4 +222,9 @@ int elfobj_relocate(struct elfobj *o, struct elfobj_error *err)
     eo_build_init_lists(o);
     o->relocated = true;
     return 0;
+}
+
+uint32_t elfobj_nrelocs(const struct elfobj *o)
+{
+    return o->nrelocs;
 }

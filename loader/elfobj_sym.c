@@ -2,7 +2,9 @@
  * loader/elfobj_sym.c — symbols: the symbol table and the classification
  * of its symbols, with import resolution (parse step 4), symbol names and
  * run addresses, the GOT's contents, and lookup and iteration of exports
- * and imports.
+ * and imports.  Lookups by name go through a hash of the defined global
+ * names built at parse time: a program importing k names from a runtime
+ * of n symbols costs k hashes, not k * n string comparisons.
  */
 #include <kea/elfobj.h>
 
@@ -239,15 +241,19 @@ uint32_t eo_symval(const struct elfobj *o, uint32_t i)
 }
 
 /* The GOT: one slot per symbol that a relocation asked one for
- * (elfobj_reloc.c), holding the symbol's run address. */
+ * (elfobj_reloc.c), holding the symbol's run address.  Every symbol's run
+ * address is cached on the way, once per symbol rather than once per
+ * relocation that uses it. */
 void eo_fill_got(struct elfobj *o)
 {
     uint32_t i;
 
-    for (i = 1; i < o->nsyms; i++)
+    for (i = 1; i < o->nsyms; i++) {
+        o->sym[i].run = eo_symval(o, i);
         if (o->sym[i].got != NONE)
             put32((uint8_t *)o->region[EO_GOT].write + 4 * o->sym[i].got,
-                  eo_symval(o, i));
+                  o->sym[i].run);
+    }
 }
 
 /* ---------------------------------------------------------------------
@@ -265,20 +271,97 @@ static bool exported(const struct elfobj *o, uint32_t i, struct sym *s)
            o->strtab[s->name] != '\0';
 }
 
-int elfobj_lookup(const struct elfobj *o, const char *name, uint32_t *run_addr)
+/* A hidden global defined in a section: what a library lends its domain. */
+static bool hidden_global(const struct elfobj *o, uint32_t i, struct sym *s)
 {
-    uint32_t i;
+    read_sym(o, i, s);
+    return o->sym[i].kind == SK_SECTION && s->bind == STB_GLOBAL &&
+           s->vis == STV_HIDDEN && o->strtab[s->name] != '\0';
+}
+
+/* FNV-1a: a few instructions per character, well spread for identifiers. */
+static uint32_t name_hash(const char *p)
+{
+    uint32_t h = 2166136261u;
+
+    while (*p)
+        h = (h ^ (uint8_t)*p++) * 16777619u;
+    return h;
+}
+
+#define HIDDEN_BIT 0x80000000u  /* in a slot: the symbol is hidden */
+
+/* Open addressing, linear probing, at most half full; a slot holds a
+ * symbol index (0: empty), HIDDEN_BIT set for hidden globals.  Symbols go
+ * in in index order, so of two with one name the first is found first, as
+ * the linear search it replaces found it.  Objects defining no global
+ * name get no table (lookups then find nothing). */
+int eo_hash_names(struct elfobj *o, struct elfobj_error *err)
+{
+    uint32_t i, n = 0, cap = 8;
     struct sym s;
 
-    if (!o->sym || !name)
+    for (i = 1; i < o->nsyms; i++)
+        if (o->sym[i].kind == SK_SECTION || o->sym[i].kind == SK_ABS ||
+            o->sym[i].kind == SK_COMMON)
+            n++;                        /* a bound: some are local */
+    if (n == 0)
+        return 0;
+    while (cap < 2 * n)
+        cap *= 2;
+    o->names = eo_xalloc(o, err, (uint64_t)cap * sizeof *o->names, "name hash");
+    if (!o->names)
         return -1;
+    memset(o->names, 0, cap * sizeof *o->names);
+    o->namemask = cap - 1;
     for (i = 1; i < o->nsyms; i++) {
-        if (exported(o, i, &s) && strcmp(o->strtab + s.name, name) == 0) {
+        uint32_t tag, h;
+
+        if (exported(o, i, &s))
+            tag = i;
+        else if (hidden_global(o, i, &s))
+            tag = i | HIDDEN_BIT;
+        else
+            continue;
+        for (h = name_hash(o->strtab + s.name); o->names[h & o->namemask];
+             h++)
+            ;
+        o->names[h & o->namemask] = tag;
+    }
+    return 0;
+}
+
+static int lookup(const struct elfobj *o, const char *name, bool hidden_too,
+                  uint32_t *run_addr)
+{
+    uint32_t h, tag;
+
+    if (!o->names || !name)
+        return -1;
+    for (h = name_hash(name); (tag = o->names[h & o->namemask]) != 0; h++) {
+        uint32_t i = tag & ~HIDDEN_BIT;
+        struct sym s;
+
+        if ((tag & HIDDEN_BIT) && !hidden_too)
+            continue;
+        read_sym(o, i, &s);
+        if (strcmp(o->strtab + s.name, name) == 0) {
             *run_addr = eo_symval(o, i);
             return 0;
         }
     }
     return -1;
+}
+
+int elfobj_lookup(const struct elfobj *o, const char *name, uint32_t *run_addr)
+{
+    return lookup(o, name, false, run_addr);
+}
+
+int elfobj_lookup_global(const struct elfobj *o, const char *name,
+                         uint32_t *run_addr)
+{
+    return lookup(o, name, true, run_addr);
 }
 
 static void fill(const struct elfobj *o, uint32_t i, const struct sym *s,

@@ -217,3 +217,17 @@ enum reloc_status elfobj_apply_relocate(const struct reloc_site *r,
     }
     return RELOC_UNSUPPORTED;
 }
+
+bool elfobj_apply_simple(uint32_t type, uint8_t *loc, uint32_t S, uint32_t P)
+{
+    switch (type) {
+    case R_386_32:
+        put32(loc, S + get32(loc));
+        return true;
+    case R_386_PC32:
+    case R_386_PLT32:
+        put32(loc, S + get32(loc) - P);
+        return true;
+    }
+    return false;
+}

@@ -112,6 +112,8 @@ struct elfobj {
     const char *strtab;
     uint32_t strsz;
     uint32_t ngot;                  /* GOT slots */
+    uint32_t nrelocs;               /* relocations applied to loaded sections */
+    uint32_t *names, namemask;      /* hash of defined global names (elfobj_sym.c) */
     uint32_t *initorder, ninit;     /* ctor sections, in run order */
     uint32_t *finiorder, nfini;     /* dtor sections, in array order */
     uint32_t *ctor, nctor, ctorcap; /* constructor run addresses, run order */
@@ -148,6 +150,14 @@ int elfobj_relocate(struct elfobj *o, struct elfobj_error *err);
  * once the run addresses are set.  0 if found, -1 if not.
  */
 int elfobj_lookup(const struct elfobj *o, const char *name, uint32_t *run_addr);
+
+/*
+ * The same, but hidden global symbols (STB_GLOBAL, STV_HIDDEN, defined in
+ * a section) are found too: a library linked into its domain satisfies
+ * later imports with them, as a static library would (kernel/load.c).
+ */
+int elfobj_lookup_global(const struct elfobj *o, const char *name,
+                         uint32_t *run_addr);
 
 /* One entry of the export or import iteration. */
 struct elfobj_sym {
@@ -199,6 +209,9 @@ struct elfobj_secinfo {
 uint32_t elfobj_nsections(const struct elfobj *o);
 int elfobj_section(const struct elfobj *o, uint32_t index,
                    struct elfobj_secinfo *out);
+
+/* How many relocations elfobj_relocate applies (for benchmarks). */
+uint32_t elfobj_nrelocs(const struct elfobj *o);
 
 /* Free everything elfobj_parse allocated and clear the object. */
 void elfobj_release(struct elfobj *o);

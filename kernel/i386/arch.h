@@ -51,6 +51,7 @@ extern volatile uint64_t timer_ticks;
 extern unsigned timer_hz;
 
 void paging_init(uint32_t phys_top);   /* maps [0, phys_top) at KERNBASE */
+uint32_t directmap_top(void);          /* that phys_top, rounded up to 4 MiB */
 uint32_t *kernel_pgdir(void);
 
 void backtrace_from(uint32_t eip, uint32_t ebp);

@@ -3,8 +3,11 @@
  * All 256 page tables of the kernel's quarter (0xC0000000..) are allocated
  * statically, so the kernel part of every page directory is fixed from boot
  * on: a new user domain copies these 256 entries once and never needs to be
- * told about later kernel mappings.  Physical memory up to DIRECTMAP_MAX is
- * mapped at KERNBASE with global pages (not flushed on address-space switch). */
+ * told about later kernel mappings.  Physical memory is mapped at KERNBASE
+ * with global pages (not flushed on address-space switch), up to the top of
+ * the RAM the boot loader reports (rounded up to a whole page table) and at
+ * most DIRECTMAP_MAX: filling all 896 MiB of the window for a 128 MiB
+ * machine was half of the boot's instructions. */
 #include <stdint.h>
 #include <string.h>
 #include <kea/memlayout.h>
@@ -17,6 +20,7 @@
 static uint32_t kpgdir[1024] __attribute__((aligned(PGSIZE)));
 static uint32_t kpt[KERNEL_PDES][1024] __attribute__((aligned(PGSIZE)));
 static uint32_t pte_global;
+static uint32_t direct_top;             /* [0, direct_top) is mapped at KERNBASE */
 
 uint32_t *kernel_pgdir(void) { return kpgdir; }
 
@@ -28,8 +32,10 @@ void paging_init(uint32_t phys_top)
         lcr4(rcr4() | CR4_PGE);
         pte_global = PTE_G;
     }
-    if (phys_top > DIRECTMAP_MAX)
+    phys_top = (phys_top + (1u << 22) - 1) & ~((1u << 22) - 1);   /* whole page tables */
+    if (phys_top > DIRECTMAP_MAX || phys_top == 0)
         phys_top = DIRECTMAP_MAX;
+    direct_top = phys_top;
 
     memset(kpgdir, 0, sizeof kpgdir);
     for (int i = 0; i < KERNEL_PDES; i++)
@@ -38,6 +44,8 @@ void paging_init(uint32_t phys_top)
         kpt[pa >> 22][(pa >> 12) & 1023] = pa | PTE_P | PTE_W | pte_global;
     lcr3(V2P(kpgdir));
 }
+
+uint32_t directmap_top(void) { return direct_top; }
 
 /* The page-table entry for a kernel virtual address (never NULL above KERNBASE). */
 uint32_t *kernel_pte(uint32_t va)

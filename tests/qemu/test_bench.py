@@ -4,8 +4,8 @@ import os, re, subprocess
 from kea import check, ROOT, default_modules
 
 ROWS = ("plain function call", "null IDC round trip, user -> user domain", "thread_id()",
-        "IDC with 4 KiB in and out", "10,000 rooted remaps", "kernel -> kernel-placed service",
-        "remap + unremap")
+        "IDC with 4 KiB in and out", "IDC transport only, 4 KiB", "10,000 rooted remaps",
+        "kernel -> kernel-placed service", "boot: kmain -> shell prompt", "remap + unremap")
 
 
 def test_bench_reports_every_figure(h):
