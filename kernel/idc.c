@@ -208,6 +208,9 @@ void idc_syscall(struct trapframe *tf)
 {
     struct thread *t = cur;
     uint32_t pp = tf->eax;
+    /* Whatever domain the trap returns to gets clean segments and flags:
+     * the same on both entries, and nothing of the caller's reaches a callee. */
+    user_frame_reset(tf);
     if (pp == IDC_RETURN) {
         idc_return(t, tf, (int)tf->ecx, tf->edx);
         return;
@@ -434,5 +437,6 @@ void user_exception(struct trapframe *tf)
         thread_exit(-KEA_ECALLEEFAULT);
     }
     printf("kea: call unwound, caller gets %s\n", kea_strerror(-KEA_ECALLEEFAULT));
+    user_frame_reset(tf);                /* the callee's segments and flags stay behind */
     idc_return(t, tf, -KEA_ECALLEEFAULT, 0);
 }

@@ -1,5 +1,5 @@
 # The kernel: boot code, architecture code (kernel/i386), generic kernel.
-KERNEL_C    := $(wildcard kernel/*.c kernel/i386/*.c)
+KERNEL_C    := $(filter-out kernel/i386/asm-offsets.c,$(wildcard kernel/*.c kernel/i386/*.c))
 KERNEL_S    := $(wildcard kernel/i386/*.S boot/*.S)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.S,$(BUILD)/%.o,$(KERNEL_S))
 KERNEL_LIBS := $(BUILD)/liblmm.a $(BUILD)/libc.a $(BUILD)/libkea.a $(BUILD)/libelfobj.a
@@ -9,9 +9,19 @@ $(BUILD)/kernel/%.o: kernel/%.c | $(KERNEL_GEN)
 	@mkdir -p $(dir $@)
 	$(TARGET_CC) $(TARGET_CFLAGS) -I$(BUILD)/gen -MMD -MP -c $< -o $@
 
-$(BUILD)/kernel/%.o: kernel/%.S
+$(BUILD)/kernel/%.o: kernel/%.S | $(BUILD)/gen/asm-offsets.h
 	@mkdir -p $(dir $@)
-	$(TARGET_CC) $(TARGET_ASFLAGS) -MMD -MP -c $< -o $@
+	$(TARGET_CC) $(TARGET_ASFLAGS) -I$(BUILD)/gen -MMD -MP -c $< -o $@
+
+# Structure offsets for the entry code (kernel/i386/asm-offsets.c): compiled
+# to assembly, its "->NAME value" markers become #defines.
+$(BUILD)/gen/asm-offsets.h: kernel/i386/asm-offsets.c kernel/i386/arch.h kernel/i386/x86.h
+	@mkdir -p $(dir $@)
+	$(TARGET_CC) $(TARGET_CFLAGS) -S -o $@.s $<
+	{ echo '/* Generated from kernel/i386/asm-offsets.c: do not edit. */'; \
+	  sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Z_0-9]*\) \([0-9]*\)"/#define \1 \2/p' $@.s; } > $@.tmp
+	@rm -f $@.s
+	mv $@.tmp $@
 
 $(BUILD)/boot/%.o: boot/%.S
 	@mkdir -p $(dir $@)

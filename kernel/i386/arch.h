@@ -14,6 +14,7 @@
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
+#include "x86.h"
 
 /* Register state saved on every trap, interrupt and system call
  * (the layout is fixed by trapentry.S). */
@@ -24,6 +25,31 @@ struct trapframe {
     uint32_t eip, cs, eflags;
     uint32_t esp, ss;          /* only valid when the trap came from ring 3 */
 };
+/* trapentry.S and idc_entry.S rely on this layout (pushal, then the four
+ * data segments, then what the CPU pushes); they use the offsets that
+ * asm-offsets.c generates, and these asserts keep the order pushal fixes. */
+_Static_assert(__builtin_offsetof(struct trapframe, edi) == 0, "pushal order");
+_Static_assert(__builtin_offsetof(struct trapframe, eax) == 28, "pushal order");
+_Static_assert(__builtin_offsetof(struct trapframe, gs) == 32, "segments after pushal");
+_Static_assert(__builtin_offsetof(struct trapframe, ds) == 44, "segments after pushal");
+_Static_assert(__builtin_offsetof(struct trapframe, trapno) == 48, "vector, error code");
+_Static_assert(__builtin_offsetof(struct trapframe, eip) == 56, "the CPU's iret frame");
+_Static_assert(__builtin_offsetof(struct trapframe, ss) == 72, "the CPU's iret frame");
+_Static_assert(sizeof(struct trapframe) == 76, "trap frame size");
+
+/* The return to user mode (trap.c).  user_frame_reset: the frame of a
+ * transfer into another activation (IDC call, return, unwind) gets clean
+ * segments and flags, nothing of the previous domain's.  user_frame_check:
+ * any other frame keeps only what a user domain may hold itself (its own
+ * valid data selectors, EFLAGS_USER bits), with interrupts on. */
+static inline void user_frame_reset(struct trapframe *tf)
+{
+    tf->cs = UCODE_SEL;
+    tf->ss = tf->ds = tf->es = tf->fs = UDATA_SEL;
+    tf->gs = UTLS_SEL;
+    tf->eflags = EFLAGS_IF | EFLAGS_FIXED;
+}
+void user_frame_check(struct trapframe *tf);
 
 /* The block %gs points at: gcc's stack protector reads %gs:0x14. */
 struct kernel_tls {

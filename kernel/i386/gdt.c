@@ -1,8 +1,10 @@
 /* Global descriptor table and the task state segment.
  *
- * ds, es and fs hold the flat user data selector in the kernel too (as on
- * Linux/i386): ring 0 may use a DPL 3 data segment, and the IDC entry then
- * needs to save and restore none of them.  Only ss is the kernel's.
+ * In the kernel ds, es, fs and ss hold the kernel data selector and gs the
+ * kernel TLS selector.  Every entry from user mode loads them before it
+ * touches memory (trapentry.S, idc_entry.S): the user's selectors are its
+ * own to choose, and one with a base (its TLS segment) would shift the
+ * kernel's data accesses into user-mappable memory.
  *
  * Flat 4 GiB code/data segments for ring 0 and ring 3, one TSS (its esp0 is
  * the kernel stack used when a user domain traps), and two %gs segments whose
@@ -80,10 +82,10 @@ void gdt_init(void)
         "ljmp %1, $1f\n"
         "1:\n\t"
         "movw %w2, %%ss\n\t"
-        "movw %w5, %%ds\n\t movw %w5, %%es\n\t movw %w5, %%fs\n\t"
+        "movw %w2, %%ds\n\t movw %w2, %%es\n\t movw %w2, %%fs\n\t"
         "movw %w3, %%gs\n\t"
         "ltr %w4"
-        : : "m"(gdtr), "i"(KCODE_SEL), "r"(KDATA_SEL), "r"(KTLS_SEL), "r"(TSS_SEL), "r"(UDATA_SEL)
+        : : "m"(gdtr), "i"(KCODE_SEL), "r"(KDATA_SEL), "r"(KTLS_SEL), "r"(TSS_SEL)
         : "memory");
 }
 

@@ -3,36 +3,70 @@
  * sysenter arrives with interrupts off, CS/SS flat kernel, esp = the thread's
  * kernel stack top (MSR_SYSENTER_ESP, kept equal to the TSS esp0), the user's
  * return address in edx and stack in ecx (the runtime's stub puts them
- * there).  We lay out a struct trapframe like an int 0x80 would, filling
- * only what idc_syscall() reads and writes (general registers, eip, esp), so
- * one C function serves both entries and may rewrite those fields: the exit
- * restores the registers and resumes at frame eip/esp, which after an IDC
- * belong to another domain.  ds/es/fs need no saving: kernel and user use
- * the same flat data selector for them (gdt.c); only %gs differs. */
+ * there).  Everything else is the user's and is not trusted:
+ *
+ *   EFLAGS  sysenter clears only IF and VM.  With TF set the CPU raises a
+ *           single-step debug exception at our first instruction (trap.c
+ *           recognises the region up to sysenter_singlestep_end and clears
+ *           TF in the frame it returns to); DF, NT, AC and IOPL the user
+ *           set would reach C code.  The first two instructions load a
+ *           known EFLAGS (only bit 1), as Linux's i386 entry does.
+ *   %ds %es %fs %gs  still the user's: a user selector with a base (the
+ *           domain's TLS segment) would shift every kernel data access.
+ *           Nothing here touches memory except through %ss/%esp until they
+ *           hold the kernel's selectors.
+ *
+ * We lay out a struct trapframe like an int 0x80 would (offsets from the
+ * generated asm-offsets.h), filling what idc_syscall() reads and writes
+ * (general registers, eip, esp, trapno), so one C function serves both
+ * entries and may rewrite those fields: the exit restores the registers and
+ * resumes at frame eip/esp, which after an IDC belong to another domain.
+ * The way out loads the flat user data selectors and the user %gs, never
+ * values from the frame; EFLAGS on return is the kernel's (clean) plus IF. */
 #include "x86.h"
 #include "arch.h"
+#include "asm-offsets.h"
 
         .text
-        .globl sysenter_entry
+        .globl sysenter_entry, sysenter_singlestep_end
 sysenter_entry:
-        subl    $4, %esp                /* ss: not used on this path */
-        pushl   %ecx                    /* esp */
-        subl    $8, %esp                /* eflags, cs */
-        pushl   %edx                    /* eip */
-        subl    $24, %esp               /* err, trapno, ds, es, fs, gs */
-        pushal
-        movw    $KTLS_SEL, %cx          /* kernel-placed services read their */
-        movw    %cx, %gs                /* stack canary at %gs:0x14 */
+        pushl   $EFLAGS_FIXED           /* (ss-relative: no data segment used) */
+        popfl                           /* TF, DF, NT, AC, IOPL = 0; IF stays 0 */
+sysenter_singlestep_end:                /* a trap after popfl reports this eip */
+        subl    $TF_SIZE, %esp
+        movl    %eax, TF_EAX(%esp)
+        movl    %ebx, TF_EBX(%esp)
+        movl    %ecx, TF_ECX(%esp)
+        movl    %edx, TF_EDX(%esp)
+        movl    %esi, TF_ESI(%esp)
+        movl    %edi, TF_EDI(%esp)
+        movl    %ebp, TF_EBP(%esp)
+        movl    %ecx, TF_ESP(%esp)      /* user stack */
+        movl    %edx, TF_EIP(%esp)      /* user return address */
+        movl    $T_SYSCALL, TF_TRAPNO(%esp)
+        movw    $KDATA_SEL, %ax         /* the kernel's data segments */
+        movw    %ax, %ds
+        movw    %ax, %es
+        movw    %ax, %fs
+        movw    $KTLS_SEL, %ax          /* kernel-placed services read their */
+        movw    %ax, %gs                /* stack canary at %gs:0x14 */
         pushl   %esp
         call    idc_syscall
         addl    $4, %esp
-        movw    $UTLS_SEL, %cx          /* before popal: no register is free after */
-        movw    %cx, %gs
-        popal
-        addl    $24, %esp
-        popl    %edx                    /* eip */
-        addl    $8, %esp
-        popl    %ecx                    /* esp */
+        movw    $UDATA_SEL, %ax         /* user selectors: constants, not the frame's */
+        movw    %ax, %ds
+        movw    %ax, %es
+        movw    %ax, %fs
+        movw    $UTLS_SEL, %ax
+        movw    %ax, %gs
+        movl    TF_EAX(%esp), %eax      /* from here on only %ss/%esp addressing */
+        movl    TF_EBX(%esp), %ebx
+        movl    TF_ESI(%esp), %esi
+        movl    TF_EDI(%esp), %edi
+        movl    TF_EBP(%esp), %ebp
+        movl    TF_EIP(%esp), %edx
+        movl    TF_ESP(%esp), %ecx
+        addl    $TF_SIZE, %esp
         sti                             /* takes effect after sysexit */
         sysexit
 

@@ -2,8 +2,14 @@
  *
  * CPU exceptions raised by kernel code are fatal: trap() prints the exception,
  * the registers, the faulting address for page faults and a symbolized
- * backtrace, then halts the machine with a distinct status.  Hardware
- * interrupts go to the handler attached to their IRQ line. */
+ * backtrace, then halts the machine with a distinct status.  Two kernel-mode
+ * exceptions are expected and handled: a page fault inside copy_from_user /
+ * copy_to_user (resumed at its fixup), and the single-step trap a user
+ * domain causes by entering with sysenter while EFLAGS.TF is set (sysenter
+ * does not clear TF, so the trap is taken at the entry's first
+ * instructions; idc_entry.S clears TF right there).  Hardware interrupts go
+ * to the handler attached to their IRQ line.  Every frame that returns to
+ * user mode is checked on the way out (user_frame_check). */
 #include <stdint.h>
 #include <stdio.h>
 #include "x86.h"
@@ -115,7 +121,45 @@ int fixup_fault(struct trapframe *tf)
     return 0;
 }
 
-void trap(struct trapframe *tf)
+extern const char sysenter_entry[], sysenter_singlestep_end[];
+
+/* A debug trap in kernel mode at the start of the sysenter entry, before
+ * (or just after) its popfl cleared TF: the user's single step reached the
+ * kernel.  Linux's i386 entry treats it the same way (its "SYSENTER
+ * single-step region").  Return to the entry with TF clear. */
+static int sysenter_singlestep(struct trapframe *tf)
+{
+    if (tf->trapno != T_DEBUG || tf->eip < (uint32_t)sysenter_entry ||
+        tf->eip > (uint32_t)sysenter_singlestep_end)
+        return 0;
+    tf->eflags &= ~EFLAGS_TF;
+    return 1;
+}
+
+/* A data segment selector a user domain may return with: null, the flat
+ * user data segment or its TLS segment, at RPL 3; anything else becomes
+ * `dflt`.  (The CPU lets ring 3 load a few more, such as its code segment
+ * or RPL 0 copies; none is needed and none is kept.) */
+static uint32_t user_sel(uint32_t sel, uint32_t dflt)
+{
+    sel &= 0xffff;
+    if ((sel & ~3u) == 0) return 0;
+    sel |= 3;
+    return sel == UDATA_SEL || sel == UTLS_SEL ? sel : dflt;
+}
+
+void user_frame_check(struct trapframe *tf)
+{
+    tf->cs = UCODE_SEL;
+    tf->ss = UDATA_SEL;
+    tf->ds = user_sel(tf->ds, UDATA_SEL);
+    tf->es = user_sel(tf->es, UDATA_SEL);
+    tf->fs = user_sel(tf->fs, UDATA_SEL);
+    tf->gs = user_sel(tf->gs, UTLS_SEL);
+    tf->eflags = (tf->eflags & EFLAGS_USER) | EFLAGS_IF | EFLAGS_FIXED;
+}
+
+static void trap_dispatch(struct trapframe *tf)
 {
     if (tf->trapno == T_SYSCALL) {
         idc_syscall(tf);
@@ -141,5 +185,14 @@ void trap(struct trapframe *tf)
     }
     if (tf->trapno == T_PGFLT && fixup_fault(tf))
         return;
+    if (sysenter_singlestep(tf))
+        return;
     kernel_exception(tf);
+}
+
+void trap(struct trapframe *tf)
+{
+    trap_dispatch(tf);
+    if (tf->cs & 3)
+        user_frame_check(tf);
 }

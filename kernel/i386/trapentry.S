@@ -1,8 +1,17 @@
 /* Entry points for every vector the kernel handles.  Each stub pushes an
  * error code (a dummy 0 where the CPU pushes none) and its vector number,
  * then joins alltraps, which saves the rest of struct trapframe, loads the
- * kernel segments and calls trap(tf). */
+ * kernel segments and calls trap(tf).
+ *
+ * Every gate is an interrupt gate: the CPU clears IF, TF and NT on entry but
+ * not DF or AC, and the data segment registers still hold whatever the
+ * interrupted code (possibly a user domain) loaded.  alltraps loads a known
+ * EFLAGS and the kernel's selectors before any C code runs.  On the way
+ * back, trap() has checked a user frame (user_frame_check), so the
+ * selectors popped and the EFLAGS iret loads are ones the user may hold. */
 #include "x86.h"
+#include "arch.h"
+#include "asm-offsets.h"
 
 #define TRAP_NOERR(n) \
         .globl vector##n; vector##n: pushl $0; pushl $n; jmp alltraps
@@ -31,7 +40,9 @@ alltraps:
         pushl   %fs
         pushl   %gs
         pushal
-        movw    $UDATA_SEL, %ax          /* flat data, the same for kernel and user */
+        pushl   $EFLAGS_FIXED           /* DF, AC = 0 (IF, TF, NT are already) */
+        popfl
+        movw    $KDATA_SEL, %ax
         movw    %ax, %ds
         movw    %ax, %es
         movw    %ax, %fs
@@ -47,7 +58,7 @@ trapret:
         popl    %fs
         popl    %es
         popl    %ds
-        addl    $8, %esp                /* trapno and err */
+        addl    $TF_EIP - TF_TRAPNO, %esp       /* trapno and err */
         iret
 
 /* Table of entry points, indexed by vector, for idt_init(). */

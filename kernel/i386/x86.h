@@ -20,6 +20,27 @@
 #define KTLS_SEL  SEL(SEG_KTLS, 0)
 #define UTLS_SEL  SEL(SEG_UTLS, 3)
 
+/* EFLAGS bits.  EFLAGS_USER are the ones a user domain may keep across a
+ * trap (it can set them itself with popf); the kernel clears the rest. */
+#define EFLAGS_CF    0x00000001
+#define EFLAGS_FIXED 0x00000002        /* always 1 */
+#define EFLAGS_PF    0x00000004
+#define EFLAGS_AF    0x00000010
+#define EFLAGS_ZF    0x00000040
+#define EFLAGS_SF    0x00000080
+#define EFLAGS_TF    0x00000100        /* single step */
+#define EFLAGS_IF    0x00000200
+#define EFLAGS_DF    0x00000400        /* string direction: the C ABI needs 0 */
+#define EFLAGS_OF    0x00000800
+#define EFLAGS_IOPL  0x00003000        /* I/O privilege level */
+#define EFLAGS_NT    0x00004000        /* nested task: iret would switch tasks */
+#define EFLAGS_RF    0x00010000
+#define EFLAGS_VM    0x00020000        /* virtual-8086 mode */
+#define EFLAGS_AC    0x00040000
+#define EFLAGS_ID    0x00200000
+#define EFLAGS_USER  (EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | EFLAGS_TF | \
+                      EFLAGS_DF | EFLAGS_OF | EFLAGS_AC | EFLAGS_ID)
+
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -46,7 +67,6 @@ static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
 
 static inline uint32_t read_eflags(void)
 { uint32_t f; __asm__ volatile("pushfl; popl %0" : "=r"(f)); return f; }
-#define EFLAGS_IF 0x200u
 
 /* Critical sections on our single CPU: interrupts off, restored afterwards. */
 static inline uint32_t irq_save(void) { uint32_t f = read_eflags(); cli(); return f; }

@@ -60,7 +60,19 @@ static int transport(void *self, const void *data, size_t len, void *back, size_
     return 0;
 }
 
-static const struct echo_ops ops = { ping, who, copy, recurse, crash, peek, transport };
+static int cpu(void *self, uint32_t *eflags, uint32_t *ds_es, uint32_t *fs_gs)
+{
+    (void)self;
+    uint32_t f, ds, es, fs, gs;
+    __asm__ volatile("pushfl; popl %0; movl %%ds, %1; movl %%es, %2; movl %%fs, %3; movl %%gs, %4"
+                     : "=r"(f), "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
+    *eflags = f;
+    *ds_es = (ds & 0xffff) | (es & 0xffff) << 16;
+    *fs_gs = (fs & 0xffff) | (gs & 0xffff) << 16;
+    return 0;
+}
+
+static const struct echo_ops ops = { ping, who, copy, recurse, crash, peek, transport, cpu };
 static struct echo_server server = { &ops, 0 };
 
 int main(void)

@@ -35,7 +35,13 @@ static int crash(void *self) { (void)self; return echo_crash(&inner); }
 
 static int peek(void *self, uint32_t addr, uint32_t *value) { (void)self; return echo_peek(&inner, addr, value); }
 
-static const struct echo_ops ops = { ping, who, copy, recurse, crash, peek, 0 };  /* no transport */
+static int cpu(void *self, uint32_t *eflags, uint32_t *ds_es, uint32_t *fs_gs)
+{
+    (void)self;
+    return echo_cpu(&inner, eflags, ds_es, fs_gs);
+}
+
+static const struct echo_ops ops = { ping, who, copy, recurse, crash, peek, 0, cpu };  /* no transport */
 static struct echo_server server = { &ops, 0 };
 
 int main(void)
