@@ -122,6 +122,7 @@ struct portal {
                                        remaps never redirect calls from their owner */
     int refs;                       /* table entries + creator */
     uint32_t calls;
+    int held;                       /* a replacement holds new calls (kernel/migrate.c) */
 };
 
 extern struct thread *cur;          /* the running thread */
@@ -172,6 +173,7 @@ struct portal *portal_create(struct domain *d, const char *name, idc_handler_t h
 int  portal_grant(struct domain *to, struct portal *p);          /* returns the local id */
 void portal_kill_domain(struct domain *d);
 void portal_revoke(struct portal *p);
+void portal_retarget(struct portal *p, struct domain *d, idc_handler_t h, void *arg, const void *owner);
 void portal_get(struct portal *p);
 void portal_put(struct portal *p);
 int  portal_release(struct domain *d, int local);
