@@ -13,7 +13,12 @@
  * read, the ATA counters' change where the service has them, the callers
  * held by the migrations, and a FAIL line for anything that went wrong:
  * a request that failed, a block not as last acknowledged, a migration
- * refused.  It ends with "migload: done, N failed". */
+ * refused.  It ends with "migload: done, N failed".
+ *
+ *     spawn --wait migload.o once SERVICE kernel|user
+ *
+ * asks for one migration and prints its status (a domain without the
+ * domains right is refused). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +159,13 @@ int main(uint32_t n, const char *args)
     static char words[128];
     strlcpy(words, args, sizeof words);
     char *save, *w = strtok_r(words, " ", &save);
+    if (w && strcmp(w, "once") == 0) {
+        char *name = strtok_r(0, " ", &save), *to = strtok_r(0, " ", &save);
+        uint32_t held = 0;
+        int r = name && to ? migrate(name, strcmp(to, "kernel") == 0, &held) : -KEA_EINVAL;
+        printf("migload: once: %s\n", kea_strerror(r));
+        return r < 0;
+    }
     uint32_t rounds = w ? (uint32_t)strtoul(w, 0, 10) : 0;
     while ((w = strtok_r(0, " ", &save)) && nclients < MAXSVC) {
         struct client *c = &cl[nclients];
