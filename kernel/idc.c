@@ -14,6 +14,7 @@
 #include "proc.h"
 #include "irqsvc.h"
 #include "pager_client.h"
+#include "service.h"
 
 int idc_have_sysenter;
 
@@ -169,6 +170,7 @@ static __attribute__((noinline)) void idc_call_general(struct thread *t, struct 
 {
     int err = KEA_EBADPORTAL;
     if (!p) goto fail;
+    if (p->held) svc_hold_wait(p);       /* its service is being replaced: wait */
     struct domain *to = p->dom;
     err = KEA_EDEAD;
     if (!to) goto fail;
@@ -219,7 +221,7 @@ void idc_syscall(struct trapframe *tf)
     struct portal *p = resolve(from, IDC_PP_PORTAL(pp), t->root, from);
     struct domain *to;
     struct actslot *s;
-    if (!p || !(to = p->dom) || tf->ebp || t->depth + 1 >= MAX_DEPTH) {
+    if (!p || !(to = p->dom) || tf->ebp || t->depth + 1 >= MAX_DEPTH || p->held) {
         idc_call_general(t, tf, p, from);
         return;
     }
@@ -339,6 +341,7 @@ static int invoke_resolved(struct thread *t, struct domain *from, struct portal 
                            uint32_t pp, struct idc_args *args)
 {
     int status;
+    if (p && p->held) svc_hold_wait(p);  /* its service is being replaced: wait */
     if (!p) status = -KEA_EBADPORTAL;
     else if (!p->dom) status = -KEA_EDEAD;
     else if (t->depth + 1 >= MAX_DEPTH) status = -KEA_EDEPTH;

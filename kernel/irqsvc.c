@@ -6,6 +6,12 @@
  * handler itself only counts and wakes that thread, since a portal
  * invocation needs a thread to run on.
  *
+ * A live replacement of the driver (kernel/migrate.c) parks its lines:
+ * masked at the controller, deliveries deferred (counted in `pending`),
+ * and an attach by the new instance staged; the switch moves the line to
+ * the staged portal, and unparking unmasks it and delivers what was
+ * deferred, to whichever instance then holds it.  No interrupt is lost.
+ *
  * I/O ports: each domain with a grant has its own I/O permission bitmap,
  * copied into the TSS when the CPU switches into that domain's address
  * space (and cleared when it leaves), so a grant is exactly the domain's. */
@@ -24,6 +30,9 @@ static struct irqslot {
     struct thread *thread;
     volatile uint32_t pending;
     uint32_t delivered;
+    int parked;                     /* a replacement holds delivery */
+    struct domain *heir;            /* the replacement's new domain */
+    struct portal *staged;          /* the heir's attach, made live by the switch */
 } slots[NIRQ];
 
 static void irq_to_thread(struct trapframe *tf, void *arg)
@@ -40,7 +49,7 @@ static void irq_thread(void *arg)
     int irq = (int)(s - slots);
     cli();
     while (s->portal) {
-        if (!s->pending) {
+        if (!s->pending || s->parked) {
             sleep_on(s);
             continue;
         }
@@ -64,6 +73,11 @@ int irqsvc_attach(struct domain *d, int irq, int local)
     if (irq < 0 || irq >= NIRQ || reserved_irq(irq)) return -KEA_EINVAL;
     if (local < 0 || local >= IDC_MAX_PORTALS || !d->ptab[local].cur) return -KEA_EBADPORTAL;
     struct irqslot *s = &slots[irq];
+    if (s->portal && s->parked && d == s->heir && !s->staged) {
+        s->staged = d->ptab[local].cur;  /* the new instance of a replacement */
+        s->staged->refs++;
+        return 0;
+    }
     if (s->portal) return -KEA_EBUSY;
     s->dom = d;
     s->portal = d->ptab[local].cur;
@@ -84,6 +98,11 @@ int irqsvc_detach(struct domain *d, int irq)
 {
     if (irq < 0 || irq >= NIRQ) return -KEA_EINVAL;
     struct irqslot *s = &slots[irq];
+    if (s->staged && s->heir == d) {      /* a new instance dropped before the switch */
+        s->staged->refs--;
+        s->staged = 0;
+        return 0;
+    }
     if (!s->portal || s->dom != d) return -KEA_ENOENT;
     irq_attach(irq, 0, 0);
     s->portal->refs--;            /* its domain still holds it in its table */
@@ -97,6 +116,57 @@ void irqsvc_forget_domain(struct domain *d)
     for (int i = 0; i < NIRQ; i++)
         if (slots[i].portal && slots[i].dom == d)
             irqsvc_detach(d, i);
+}
+
+/* ---- live replacement (kernel/migrate.c) ---- */
+
+/* The next line from `from` on whose portal `mine` recognises, or -1. */
+int irqsvc_next(int from, int (*mine)(const struct domain *d, const struct portal *p, void *ctx),
+                void *ctx)
+{
+    for (int i = from < 0 ? 0 : from; i < NIRQ; i++)
+        if (slots[i].portal && mine(slots[i].dom, slots[i].portal, ctx))
+            return i;
+    return -1;
+}
+
+/* Mask the line and hold its deliveries; heir's attach will be staged. */
+void irqsvc_park(int irq, struct domain *heir)
+{
+    struct irqslot *s = &slots[irq];
+    uint32_t f = irq_save();
+    pic_set_mask(irq, 1);
+    s->parked = 1;
+    s->heir = heir;
+    irq_restore(f);
+}
+
+int irqsvc_staged(int irq) { return slots[irq].staged != 0; }
+
+/* The switch: the line now leads to the staged portal, in the heir. */
+void irqsvc_commit(int irq)
+{
+    struct irqslot *s = &slots[irq];
+    s->portal->refs--;                  /* the old instance still holds it in its table */
+    s->portal = s->staged;
+    s->dom = s->heir;
+    s->staged = 0;
+}
+
+/* Deliver what was held, to whoever holds the line now; unmask it. */
+void irqsvc_unpark(int irq)
+{
+    struct irqslot *s = &slots[irq];
+    uint32_t f = irq_save();
+    if (s->staged) {                    /* rolled back: the heir's attach is dropped */
+        s->staged->refs--;
+        s->staged = 0;
+    }
+    s->parked = 0;
+    s->heir = 0;
+    if (s->portal) pic_set_mask(irq, 0);
+    wakeup(s);
+    irq_restore(f);
 }
 
 /* ---- I/O ports ---- */

@@ -10,4 +10,11 @@ int  ioports_grant(struct domain *d, uint32_t base, uint32_t count);
 void ioports_forget_domain(struct domain *d);
 void io_switch(struct domain *d);
 extern int io_domains;
+struct portal;
+int  irqsvc_next(int from, int (*mine)(const struct domain *d, const struct portal *p, void *ctx),
+                 void *ctx);
+void irqsvc_park(int irq, struct domain *heir);
+int  irqsvc_staged(int irq);
+void irqsvc_commit(int irq);
+void irqsvc_unpark(int irq);
 #endif

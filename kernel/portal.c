@@ -105,6 +105,20 @@ void portal_revoke(struct portal *p)
     irq_restore(f);
 }
 
+/* Live replacement (kernel/migrate.c): p leads to a new implementation
+ * from now on.  It stays the same portal, so its id, name, every table
+ * entry and grant, every remap to or from it and its interposers hold
+ * without anyone noticing. */
+void portal_retarget(struct portal *p, struct domain *d, idc_handler_t h, void *arg, const void *owner)
+{
+    uint32_t f = irq_save();
+    p->dom = d;
+    p->handler = h;
+    p->arg = arg;
+    p->owner = owner;
+    irq_restore(f);
+}
+
 int portal_grant(struct domain *to, struct portal *p)
 {
     if (!to || !to->alive || !p) return -KEA_EINVAL;

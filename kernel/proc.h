@@ -124,6 +124,7 @@ struct portal {
     uint32_t calls;
     uint32_t rooted;                /* rooted maps (of any root) remapping it: the
                                        IDC path probes the caller's map only if > 0 */
+    int held;                       /* a replacement holds new calls (kernel/migrate.c) */
 };
 
 extern struct thread *cur;          /* the running thread */
@@ -174,6 +175,7 @@ struct portal *portal_create(struct domain *d, const char *name, idc_handler_t h
 int  portal_grant(struct domain *to, struct portal *p);          /* returns the local id */
 void portal_kill_domain(struct domain *d);
 void portal_revoke(struct portal *p);
+void portal_retarget(struct portal *p, struct domain *d, idc_handler_t h, void *arg, const void *owner);
 void portal_get(struct portal *p);
 void portal_put(struct portal *p);
 int  portal_release(struct domain *d, int local);

@@ -82,18 +82,6 @@ uint32_t service_calls(const struct service *s)
 
 /* ---- the descriptor ------------------------------------------------------ */
 
-/* What the kernel keeps of a descriptor once it has checked it. */
-struct desc {
-    char name[SERVICE_NAME];
-    uint32_t nifaces;
-    struct {
-        char name[SERVICE_IFNAME];
-        uint32_t id, dispatch, server;
-    } iface[KEA_SERVICE_MAX_IFACES];
-    uint32_t init, fini;
-    uint32_t rights;
-};
-
 /* Names become domain and portal names and are typed at the console. */
 static int valid_name(const char *s)
 {
@@ -146,7 +134,7 @@ static int check_code(const struct kobj *o, uint32_t addr, int optional, const c
     return 0;
 }
 
-static int read_descriptor(const struct kobj *o, struct desc *d, char *err, size_t errlen)
+int service_read_descriptor(const struct kobj *o, struct svc_desc *d, char *err, size_t errlen)
 {
     uint32_t addr;
     if (elfobj_lookup(&o->eo, "kea_service", &addr) < 0)
@@ -203,28 +191,107 @@ static int read_descriptor(const struct kobj *o, struct desc *d, char *err, size
     d->rights = ks.rights;
     if (!ks.state_export != !ks.state_import)
         FAIL("%s: service descriptor: state_export and state_import go together", o->name);
+    if ((r = check_code(o, (uint32_t)ks.state_entry, 1, "state_entry", err, errlen)) < 0)
+        return r;
+    if (ks.why && !kobj_bytes(o, (uint32_t)ks.why, sizeof(int)))
+        FAIL("%s: service descriptor: why (%#x) does not point into the object", o->name,
+             (uint32_t)ks.why);
+    if (ks.flags & ~KEA_SVC_STATELESS)
+        FAIL("%s: service descriptor: unknown flags %#x", o->name, ks.flags & ~KEA_SVC_STATELESS);
+    d->flags = ks.flags;
+    d->why = (uint32_t)ks.why;
+    d->state_entry = (uint32_t)ks.state_entry;
+    d->has_state = ks.state_export != 0;
     d->init = (uint32_t)ks.init;
     d->fini = (uint32_t)ks.fini;
     return 0;
 }
 
+/* ---- placements ----------------------------------------------------------- */
+
+/* The kernel placement shares the kernel's domain; its portals' owner is
+ * the object, so that remaps can tell services in the kernel apart. */
+static struct domain *kernel_make(const char *name, uint32_t rights, char *err, size_t errlen)
+{
+    (void)name; (void)rights; (void)err; (void)errlen;
+    return kernel_domain;
+}
+static void kernel_drop(struct service *s, char *err, size_t errlen)
+{
+    (void)s; (void)err; (void)errlen;
+}
+static const void *kernel_owner(const struct service *s) { return s->obj; }
+
+/* A user placement has a domain of its own, destroyed with it. */
+static void user_drop(struct service *s, char *err, size_t errlen)
+{
+    if (!s->dom) return;
+    char name[DOMAIN_NAME];
+    strlcpy(name, s->dom->name, sizeof name);
+    int r = domain_destroy(s->dom);
+    if (r < 0) {
+        size_t n = strlen(err);
+        snprintf(err + n, errlen - n, " (its domain %s is left: %s)", name, kea_strerror(r));
+    }
+}
+static const void *user_owner(const struct service *s) { return s->dom; }
+
+static const struct placement_ops kernel_ops = { "kernel", kernel_make, kernel_drop, kernel_owner };
+static const struct placement_ops user_ops = { "user", udomain_create, user_drop, user_owner };
+const struct placement_ops *const placement[2] = { [PLACE_KERNEL] = &kernel_ops,
+                                                   [PLACE_USER] = &user_ops };
+
 /* ---- running the service's own code ------------------------------------ */
 
-/* init() in the placement: a direct call in the kernel, an upcall into the
- * service's domain otherwise (a fault there comes back as
- * -KEA_ECALLEEFAULT instead of taking the kernel down). */
-static int call_init(struct service *s, uint32_t fn)
+/* Tell the object why its init or fini runs (objects built without
+ * KEA_SERVICE have nowhere to be told). */
+static void set_why(struct service *s, int why)
 {
-    if (s->where == PLACE_KERNEL)
-        return ((int (*)(void))fn)();
-    return domain_call(s->dom, fn, 0);
+    volatile int *w = s->desc.why ? kobj_bytes(s->obj, s->desc.why, sizeof(int)) : 0;
+    if (w) *w = why;
 }
 
-static void call_fini(struct service *s)
+/* init() in the placement, as an IDC through a portal made for the call:
+ * a plain call in the kernel, an upcall into the service's domain
+ * otherwise (a fault there comes back as -KEA_ECALLEEFAULT instead of
+ * taking the kernel down).  The constructors run first. */
+int service_run_init(struct service *s, int why, char *err, size_t errlen)
+{
+    struct kobj *o = s->obj;
+    s->obj = 0;                         /* kobj_start unloads it if a constructor faults */
+    if (kobj_start(o, err, errlen) < 0) return -KEA_ECALLEEFAULT;
+    s->obj = o;
+    set_why(s, why);
+    int r = s->desc.init ? domain_call(s->dom, s->desc.init, 0) : 0;
+    if (r < 0) {
+        snprintf(err, errlen, "%s: init %s: %s", o->name,
+                 r == -KEA_ECALLEEFAULT ? "faulted" : "failed", kea_strerror(r));
+        return r;
+    }
+    s->fini = s->desc.fini;             /* from here on, failing undoes init too */
+    return 0;
+}
+
+void service_run_fini(struct service *s, int why)
 {
     if (!s->fini) return;
-    if (s->where == PLACE_KERNEL) ((void (*)(void))s->fini)();
-    else domain_call(s->dom, s->fini, 0);
+    set_why(s, why);
+    domain_call(s->dom, s->fini, 0);
+}
+
+static void call_fini(struct service *s) { service_run_fini(s, KEA_WHY_FRESH); }
+
+/* Portals the service made itself (through the portal service) in the
+ * kernel placement, which would otherwise lead into freed code; a user
+ * placement's go with its domain. */
+void service_revoke_own(struct service *s)
+{
+    if (s->where != PLACE_KERNEL || !s->obj) return;
+    for (int i = 0; i < portal_count(); i++) {
+        struct portal *p = portal_at(i);
+        if (p && p->dom == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0)
+            portal_revoke(p);
+    }
 }
 
 /* Revoke the service's portals: invocations fail with -KEA_EDEAD from now
@@ -238,37 +305,32 @@ static void revoke_portals(struct service *s)
             portal_revoke(s->portal[i]);    /* may free it: not touched again */
             s->portal[i] = 0;
         }
-    if (s->where != PLACE_KERNEL) return;  /* domain_destroy revokes a domain's own */
-    for (int i = 0; i < portal_count(); i++) {
-        struct portal *p = portal_at(i);
-        if (p && p->dom == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0)
-            portal_revoke(p);
-    }
+    service_revoke_own(s);
 }
 
 /* Drop the object and, for a user placement, the domain; the service is
  * not (or no longer) registered. */
-static void discard(struct service *s, char *err, size_t errlen)
+void service_discard(struct service *s, char *err, size_t errlen)
 {
     if (s->obj) kobj_unload(s->obj);
     s->obj = 0;
-    if (s->where == PLACE_USER && s->dom) {
-        char name[DOMAIN_NAME];
-        strlcpy(name, s->dom->name, sizeof name);
-        int r = domain_destroy(s->dom);
-        if (r < 0) {
-            size_t n = strlen(err);
-            snprintf(err + n, errlen - n, " (its domain %s is left: %s)", name, kea_strerror(r));
-        }
-    }
+    placement[s->where]->drop_domain(s, err, errlen);
     kfree(s);
 }
+#define discard service_discard
 
 /* ---- loading ------------------------------------------------------------- */
 
+/* What a user placement's domain may do: what the descriptor declares,
+ * if the requester holds it. */
+uint32_t service_user_rights(const struct svc_desc *d)
+{
+    return (USER_SERVICE_RIGHTS | d->rights) & service_requester()->rights;
+}
+
 /* Who asked for the load: the user domain whose call into the kernel this
  * is (the shell, through the sys service), else the kernel (its monitor). */
-static struct domain *requester(void)
+struct domain *service_requester(void)
 {
     for (int k = cur ? cur->depth : -1; k >= 0; k--)
         if (!cur->act[k].dom->is_kernel)
@@ -281,11 +343,12 @@ static struct domain *requester(void)
  * was done is undone by the caller (discard), fini included once init ran. */
 static int start(struct service *s, const char *as, char *err, size_t errlen)
 {
-    struct desc d;
-    int r = read_descriptor(s->obj, &d, err, errlen);
+    struct svc_desc d;
+    int r = service_read_descriptor(s->obj, &d, err, errlen);
     if (r < 0) return r;
+    s->desc = d;
     if (s->where == PLACE_USER)             /* what it declares, if the requester holds it */
-        s->dom->rights = (USER_SERVICE_RIGHTS | d.rights) & requester()->rights;
+        s->dom->rights = service_user_rights(&d);
 
     /* Names: the service's, its domain's, its portals'. */
     const char *name = as ? as : d.name;
@@ -321,16 +384,8 @@ static int start(struct service *s, const char *as, char *err, size_t errlen)
 
     /* Its code runs: constructors, then init.  (While it runs in a user
      * domain on this thread, that domain cannot be destroyed.) */
+    if ((r = service_run_init(s, KEA_WHY_FRESH, err, errlen)) < 0) return r;
     struct kobj *o = s->obj;
-    s->obj = 0;                         /* kobj_start unloads it if a constructor faults */
-    if (kobj_start(o, err, errlen) < 0) return -KEA_ECALLEEFAULT;
-    s->obj = o;
-    if (d.init && (r = call_init(s, d.init)) < 0) {
-        snprintf(err, errlen, "%s: init %s: %s", o->name,
-                 r == -KEA_ECALLEEFAULT ? "faulted" : "failed", kea_strerror(r));
-        return r;
-    }
-    s->fini = d.fini;                   /* from here on, failing undoes init too */
 
     for (uint32_t i = 0; i < d.nifaces; i++) {
         char pname[sizeof ((struct portal *)0)->name];
@@ -338,8 +393,8 @@ static int start(struct service *s, const char *as, char *err, size_t errlen)
         s->portal[i] = portal_create(s->dom, pname, (idc_handler_t)d.iface[i].dispatch,
                                      (void *)d.iface[i].server, d.iface[i].id,
                                      IDC_BUF_MAX, IDC_BUF_MAX);
-        if (s->portal[i] && s->where == PLACE_KERNEL)
-            s->portal[i]->owner = s->obj;    /* services in the kernel share its domain */
+        if (s->portal[i])
+            s->portal[i]->owner = placement[s->where]->owner(s);
         if (!s->portal[i]) {
             snprintf(err, errlen, "%s: cannot create portal %s (out of portals or memory)",
                      o->name, pname);
@@ -375,19 +430,17 @@ int service_load(const char *module, enum placement where, const char *as,
         return -KEA_ENOMEM;
     }
     s->where = where;
-    s->dom = kernel_domain;
+    strlcpy(s->module, module, sizeof s->module);
     if (as) strlcpy(s->name, as, sizeof s->name);
-    if (where == PLACE_USER) {
-        /* The domain is named after the service, whose name the object
-         * tells only once placed: until then it has a provisional one. */
-        char tmp[DOMAIN_NAME];
-        if (as) strlcpy(tmp, as, sizeof tmp);
-        else udomain_name_for(module, tmp, sizeof tmp);
-        if (!(s->dom = udomain_create(tmp, USER_SERVICE_RIGHTS & requester()->rights, err,
-                                      errlen))) {
-            kfree(s);
-            return domain_by_name(tmp) ? -KEA_EEXIST : -KEA_ENOMEM;
-        }
+    /* A user placement's domain is named after the service, whose name
+     * the object tells only once placed: until then it has a provisional one. */
+    char tmp[DOMAIN_NAME];
+    if (as) strlcpy(tmp, as, sizeof tmp);
+    else udomain_name_for(module, tmp, sizeof tmp);
+    if (!(s->dom = placement[where]->make_domain(tmp, USER_SERVICE_RIGHTS & service_requester()->rights,
+                                                 err, errlen))) {
+        kfree(s);
+        return domain_by_name(tmp) ? -KEA_EEXIST : -KEA_ENOMEM;
     }
     s->next = pending;                  /* the name is taken from here on */
     pending = s;
@@ -410,6 +463,39 @@ int service_load(const char *module, enum placement where, const char *as,
 }
 
 /* ---- unloading ----------------------------------------------------------- */
+
+/* Has thread t an activation in this instance of s: in its domain (user
+ * placement), or entered through one of its portals or a portal whose
+ * code is in its object (kernel placement)?  Its own init/fini and state
+ * calls count (their portals' handlers are in the object). */
+int service_in_instance(const struct thread *t, const struct service *s)
+{
+    for (int k = 1; k <= t->depth; k++) {
+        const struct activation *a = &t->act[k];
+        if (s->where == PLACE_USER) {
+            if (a->dom == s->dom) return 1;
+            continue;
+        }
+        if (!a->dom->is_kernel || !a->portal) continue;
+        for (uint32_t j = 0; j < s->nifaces; j++)
+            if (a->portal == s->was[j]) return 1;
+        if (s->obj && kobj_region_of(s->obj, (uint32_t)a->portal->handler) >= 0) return 1;
+    }
+    return 0;
+}
+
+/* The first thread inside this instance of s (1), or none (0). */
+int service_find_inside(const struct service *s, struct thread **who)
+{
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *t = thread_at(i);
+        if (t && t->state != T_ZOMBIE && service_in_instance(t, s)) {
+            *who = t;
+            return 1;
+        }
+    }
+    return 0;
+}
 
 /* Is some thread inside s?  If so, say who in err. */
 static int inside(struct service *s, char *err, size_t errlen)

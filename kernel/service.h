@@ -13,9 +13,25 @@ enum placement { PLACE_KERNEL, PLACE_USER };
 #define SERVICE_NAME   DOMAIN_NAME          /* a user placement's domain is named after it */
 #define SERVICE_IFNAME 32                   /* fits a portal name */
 
+/* What the kernel keeps of a descriptor once it has checked it. */
+struct svc_desc {
+    char name[SERVICE_NAME];
+    uint32_t nifaces;
+    struct {
+        char name[SERVICE_IFNAME];
+        uint32_t id, dispatch, server;
+    } iface[KEA_SERVICE_MAX_IFACES];
+    uint32_t init, fini;
+    uint32_t rights, flags;
+    uint32_t why;                           /* run address of its kea_service_why, or 0 */
+    uint32_t state_entry;                   /* run address, 0 without KEA_SERVICE */
+    int has_state;                          /* state_export and state_import */
+};
+
 struct service {
     struct service *next;
     char name[SERVICE_NAME];
+    char module[48];                        /* the boot module it was loaded from */
     enum placement where;
     struct domain *dom;                     /* kernel_domain, or the service's own domain */
     struct kobj *obj;
@@ -28,7 +44,21 @@ struct service {
     uint32_t calls_revoked;                 /* calls served by revoked portals */
     int unloading;                          /* unload --force is waiting for it */
     int gone;                               /* its domain was destroyed meanwhile */
+    struct svc_desc desc;                   /* of the instance placed now */
+    uint32_t migrations;                    /* times it moved (kernel/migrate.c) */
+    uint64_t last_downtime;                 /* cycles from hold to release, last move */
+    int migrating;                          /* a migration holds it */
 };
+
+/* The two placements differ in a few steps only (issue 13): where an
+ * instance's domain comes from and goes, and who its portals' owner is. */
+struct placement_ops {
+    const char *name;                       /* "kernel", "user" */
+    struct domain *(*make_domain)(const char *name, uint32_t rights, char *err, size_t errlen);
+    void (*drop_domain)(struct service *s, char *err, size_t errlen);
+    const void *(*owner)(const struct service *s);  /* what remaps compare callers with */
+};
+extern const struct placement_ops *const placement[2];
 
 int service_load(const char *module, enum placement where, const char *name,
                  struct service **out, char *err, size_t errlen);
@@ -38,4 +68,30 @@ struct service *service_by_name(const char *name);
 struct service *service_of_domain(const struct domain *d);
 uint32_t service_calls(const struct service *s);
 void service_object_gone(const struct kobj *o);     /* load.c: its domain is dying */
+
+/* For kernel/migrate.c: one instance's steps, on a struct service that
+ * need not be registered. */
+struct domain *service_requester(void);
+int  service_read_descriptor(const struct kobj *o, struct svc_desc *d, char *err, size_t errlen);
+int  service_run_init(struct service *s, int why, char *err, size_t errlen);
+void service_run_fini(struct service *s, int why);
+void service_discard(struct service *s, char *err, size_t errlen);
+void service_revoke_own(struct service *s);         /* portals it made itself */
+int  service_in_instance(const struct thread *t, const struct service *s);
+int  service_find_inside(const struct service *s, struct thread **who);
+uint32_t service_user_rights(const struct svc_desc *d);
+
+/* kernel/migrate.c */
+struct migrate_report {
+    enum placement from, to;
+    uint32_t held;                          /* callers that waited */
+    uint32_t drain_ms;
+    uint32_t state_bytes;
+    uint64_t downtime;                      /* cycles (instructions under -icount) */
+};
+#define MIGRATE_DEFAULT_TIMEOUT_MS 2000
+#define MIGRATE_FAIL_ALLOC 0x1u             /* test aid: the new instance's memory "runs out" */
+int  service_migrate(const char *name, enum placement to, uint32_t timeout_ms, uint32_t inject,
+                     struct migrate_report *rep, char *err, size_t errlen);
+void svc_hold_wait(struct portal *p);       /* idc.c: p->held */
 #endif

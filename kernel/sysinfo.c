@@ -3,6 +3,7 @@
  * Lists are paged: records from `start` on, as many as fit in the caller's
  * out-buffer, and the index to continue from (0 when complete). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <kea/sysinfo.h>
 #include <kea/tls.h>
@@ -234,6 +235,61 @@ static int sys_unload(void *self, const char *name, bool force)
     return r;
 }
 
+/* spec: "NAME kernel|user [TIMEOUT_MS] [fail=alloc]"; errors are printed
+ * on the console, as load's, and returned as codes. */
+static int sys_migrate(void *self, const char *spec, void *out, size_t cap, size_t *len)
+{
+    (void)self;
+    if (!(caller_domain()->rights & RIGHT_DOMAINS)) {
+        printf("migrate: the caller (domain %s) lacks the domains right\n", caller_domain()->name);
+        return -KEA_EPERM;
+    }
+    if (cap < sizeof(struct sys_migration)) return -KEA_E2BIG;
+    char buf[128], *words[5], *save;
+    int n = 0;
+    strlcpy(buf, spec, sizeof buf);
+    for (char *w = strtok_r(buf, " ", &save); w && n < 5; w = strtok_r(0, " ", &save))
+        words[n++] = w;
+    if (n < 2 || (strcmp(words[1], "kernel") != 0 && strcmp(words[1], "user") != 0)) {
+        printf("migrate: usage: NAME kernel|user [TIMEOUT_MS]\n");
+        return -KEA_EINVAL;
+    }
+    uint32_t timeout = MIGRATE_DEFAULT_TIMEOUT_MS, inject = 0;
+    for (int i = 2; i < n; i++) {
+        char *end;
+        if (strcmp(words[i], "fail=alloc") == 0) {
+            inject |= MIGRATE_FAIL_ALLOC;
+        } else {
+            unsigned long v = strtoul(words[i], &end, 10);
+            if (*end || v == 0 || v > 600000) {
+                printf("migrate: '%s' is not a timeout in ms (1..600000)\n", words[i]);
+                return -KEA_EINVAL;
+            }
+            timeout = (uint32_t)v;
+        }
+    }
+    struct migrate_report rep;
+    char err[200];
+    int r = service_migrate(words[0], strcmp(words[1], "kernel") == 0 ? PLACE_KERNEL : PLACE_USER,
+                            timeout, inject, &rep, err, sizeof err);
+    if (r < 0) {
+        printf("migrate: %s\n", err);
+        return r;
+    }
+    struct sys_migration *m = out;
+    memset(m, 0, sizeof *m);
+    m->from_kernel = rep.from == PLACE_KERNEL;
+    m->to_kernel = rep.to == PLACE_KERNEL;
+    m->dom = (uint32_t)service_by_name(words[0])->dom->id;
+    m->held = rep.held;
+    m->drain_ms = rep.drain_ms;
+    m->state_bytes = rep.state_bytes;
+    m->downtime_lo = (uint32_t)rep.downtime;
+    m->downtime_hi = (uint32_t)(rep.downtime >> 32);
+    *len = sizeof *m;
+    return 0;
+}
+
 static int get_service(uint32_t i, void *rec, void *ctx)
 {
     (void)ctx;
@@ -249,6 +305,9 @@ static int get_service(uint32_t i, void *rec, void *ctx)
     for (int k = 0; s->obj && k < EO_NREGIONS; k++)
         r->size += s->obj->eo.region[k].size;
     r->calls = service_calls(s);
+    r->migrations = s->migrations;
+    r->downtime_lo = (uint32_t)s->last_downtime;
+    r->downtime_hi = (uint32_t)(s->last_downtime >> 32);
     for (uint32_t k = 0; k < s->nifaces; k++) {
         if (k) strlcat(r->ifaces, ",", sizeof r->ifaces);
         strlcat(r->ifaces, s->iface[k], sizeof r->ifaces);
@@ -286,7 +345,7 @@ static int sys_shutdown(void *self)
 static const struct sys_ops ops = {
     .domains = sys_domains, .threads = sys_threads, .portals = sys_portals,
     .sysportals = sys_sysportals, .rooted = sys_rooted, .modules = sys_modules,
-    .read_module = sys_read_module, .load = sys_load, .unload = sys_unload,
+    .read_module = sys_read_module, .load = sys_load, .unload = sys_unload, .migrate = sys_migrate,
     .services = sys_services, .memory = sys_memory, .shutdown = sys_shutdown,
 };
 static struct sys_server server = { &ops, 0 };

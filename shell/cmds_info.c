@@ -18,12 +18,16 @@ int cmd_services(int argc, char **argv)
     }
     struct sysq q;
     if (sysq_load(&q) < 0) memset(&q, 0, sizeof q);
-    printf("  %-16s %-6s %-18s %8s %8s  %s\n", "name", "where", "domain", "size", "calls", "interfaces");
+    printf("  %-16s %-6s %-18s %8s %8s %5s %10s  %s\n", "name", "where", "domain", "size", "calls",
+           "moves", "downtime", "interfaces");
     for (uint32_t i = 0; i < n; i++) {
-        char dom[40];
+        char dom[40], down[16] = "-";
         snprintf(dom, sizeof dom, "%s(%u)", sysq_domain_name(&q, s[i].dom), s[i].dom);
-        printf("  %-16s %-6s %-18s %8u %8u  %s\n", s[i].name, s[i].kernel ? "kernel" : "user", dom,
-               s[i].size, s[i].calls, s[i].ifaces[0] ? s[i].ifaces : "-");
+        if (s[i].migrations)
+            snprintf(down, sizeof down, "%llu",
+                     (unsigned long long)((uint64_t)s[i].downtime_hi << 32 | s[i].downtime_lo));
+        printf("  %-16s %-6s %-18s %8u %8u %5u %10s  %s\n", s[i].name, s[i].kernel ? "kernel" : "user",
+               dom, s[i].size, s[i].calls, s[i].migrations, down, s[i].ifaces[0] ? s[i].ifaces : "-");
     }
     if (n == 0) printf("  (no services loaded: see 'load')\n");
     sysq_free(&q);

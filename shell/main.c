@@ -19,6 +19,7 @@ int cmd_threads(int argc, char **argv);
 int cmd_portals(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
 int cmd_remap(int argc, char **argv);
 int cmd_unremap(int argc, char **argv);
 int cmd_call(int argc, char **argv);
@@ -61,12 +62,17 @@ static const char *c_load(int pos, char **w)
     if (strcmp(w[pos - 1], "as") == 0) return 0;
     return pos == 2 ? "kernel|user|as" : pos == 3 ? "as" : 0;
 }
+static const char *c_migrate(int pos, char **w)
+{
+    (void)w;
+    return pos == 1 ? "@service" : pos == 2 ? "kernel|user" : pos == 3 ? "--timeout" : 0;
+}
 static const char *c_graph(int pos, char **w) { (void)w; return pos == 1 ? "--base" : 0; }
 
 const struct command shell_commands[] = {
     { "help", "[COMMAND]", "list the commands, or explain one",
       0, 0, 1, cmd_help, c_command },
-    { "services", "", "loaded services: name, placement, domain, size, calls, interfaces",
+    { "services", "", "loaded services: name, placement, domain, size, calls, migrations, interfaces",
       0, 0, 0, cmd_services, 0 },
     { "domains", "", "domains: id, name, pages, threads, activations inside, calls served, rights",
       "Rights are shown as four letters, '-' where missing: r remap other\n"
@@ -91,6 +97,14 @@ const struct command shell_commands[] = {
       "--force revokes the service's portals first: callers get errors, and\n"
       "the unload completes when the threads inside have left.",
       1, 2, cmd_unload, c_unload },
+    { "migrate", "SERVICE kernel|user [--timeout MS]", "move a running service, with its state",
+      "Moves SERVICE into the kernel or into a user domain of its own while its\n"
+      "clients keep calling: new calls wait, those inside finish (at most MS ms,\n"
+      "default 2000, else nothing changes), the state moves to a fresh instance\n"
+      "and the service's portals lead there; ids, names, remaps and interposers\n"
+      "hold.  Any failure rolls back.  --fail-alloc forces an allocation failure\n"
+      "(a test of the rollback).  See docs/migration.md.",
+      2, 5, cmd_migrate, c_migrate },
     { "remap", "DOMAIN|--all|--rooted ROOT PORTAL SERVICE", "redirect a portal to SERVICE",
       "remap DOMAIN PORTAL SERVICE        DOMAIN's table entries for PORTAL\n"
       "remap --all PORTAL SERVICE         every invocation of PORTAL (system-wide)\n"

@@ -33,12 +33,21 @@ struct kea_service {
     const struct kea_service_iface *ifaces;
     uint32_t nifaces;
     /* Called once after loading, in the service's placement; a negative
-     * KEA_E* result fails the load (everything is undone). May be NULL. */
+     * KEA_E* result fails the load (everything is undone). May be NULL.
+     * kea_service_why says why it runs (KEA_WHY_FRESH or KEA_WHY_MIGRATE). */
     int (*init)(void);
-    /* Called before unloading. May be NULL. */
+    /* Called before unloading, and on the instance a migration leaves
+     * (kea_service_why == KEA_WHY_MIGRATE: the device lives on in the
+     * other instance, leave it as it is). May be NULL. */
     void (*fini)(void);
-    /* Live migration (optional, both or neither): serialize the service's
-     * state into buf, and rebuild it in a fresh instance. */
+    /* Live migration (optional, both or neither; docs/migration.md).
+     * state_export runs in the old instance once no call is inside it:
+     * write the state into buf (at most cap bytes) and set *len; when cap
+     * is too small return -KEA_E2BIG with *len = the bytes needed (the
+     * kernel asks with cap 0 first).  state_import runs in the new
+     * instance right after its init (kea_service_why == KEA_WHY_MIGRATE)
+     * and before any call reaches it; a negative result rolls the
+     * migration back, the old instance keeps serving. */
     int (*state_export)(void *buf, size_t cap, size_t *len);
     int (*state_import)(const void *buf, size_t len);
     /* Rights (include/kea/rights.h) the service needs when placed in a user
@@ -47,8 +56,51 @@ struct kea_service {
      * placement is for isolation, and a driver must still reach its
      * device).  In the kernel it can do everything anyway. */
     uint32_t rights;
+    uint32_t flags;                         /* KEA_SVC_* */
+    /* Filled in by KEA_SERVICE: where the kernel writes why init/fini run,
+     * and the entry through which it calls the state hooks in either
+     * placement (an IDC handler, as the hooks take three arguments). */
+    volatile int *why;
+    idc_handler_t state_entry;
 };
 
+/* flags: the service keeps no state a new instance would miss (a fresh
+ * init() rebuilds all of it), so it may migrate without state hooks.  A
+ * service with neither the hooks nor this flag is refused: never silent
+ * loss of state. */
+#define KEA_SVC_STATELESS 0x1u
+
+/* kea_service_why: why init() or fini() runs. */
+#define KEA_WHY_FRESH   0                   /* loaded / unloaded */
+#define KEA_WHY_MIGRATE 1                   /* an instance of a migration */
+/* Each object has its own (the kernel writes it through the descriptor's
+ * `why`); read it in the file that holds KEA_SERVICE. */
+static volatile int kea_service_why __attribute__((unused));
+
+/* The state entry's protocol (kernel/migrate.c): w[0] = operation, w[1] =
+ * buffer address in the placement, w[2] = capacity or length; w[0] = the
+ * length exported. */
+#define KEA_STATE_EXPORT 1
+#define KEA_STATE_IMPORT 2
+
+static inline int kea_service_state_call(const struct kea_service *s, struct idc_call *c)
+{
+    size_t len = 0;
+    int r;
+    if (c->w[0] == KEA_STATE_EXPORT && s->state_export) {
+        r = s->state_export((void *)(uintptr_t)c->w[1], c->w[2], &len);
+        c->w[0] = (uint32_t)len;
+        return r;
+    }
+    if (c->w[0] == KEA_STATE_IMPORT && s->state_import)
+        return s->state_import((const void *)(uintptr_t)c->w[1], c->w[2]);
+    return -KEA_EINVAL;
+}
+
 #define KEA_SERVICE(...) \
-    const struct kea_service kea_service = { .magic = KEA_SERVICE_MAGIC, __VA_ARGS__ }
+    extern const struct kea_service kea_service; \
+    static int kea_service_state_entry(void *arg, struct idc_call *c) \
+    { (void)arg; return kea_service_state_call(&kea_service, c); } \
+    const struct kea_service kea_service = { .magic = KEA_SERVICE_MAGIC, .why = &kea_service_why, \
+        .state_entry = kea_service_state_entry, __VA_ARGS__ }
 #endif

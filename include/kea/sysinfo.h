@@ -53,6 +53,17 @@ struct sys_service {
     uint32_t size;            /* bytes of its loaded regions */
     uint32_t calls;           /* invocations of its portals */
     char ifaces[48];          /* its interfaces, comma-separated */
+    uint32_t migrations;      /* times it moved between placements */
+    uint32_t downtime_lo, downtime_hi;  /* cycles its last move held callers */
+};
+
+struct sys_migration {        /* sys.migrate's report */
+    uint32_t from_kernel, to_kernel;
+    uint32_t dom;             /* its domain now (0 in the kernel) */
+    uint32_t held;            /* callers that waited for the switch */
+    uint32_t drain_ms;
+    uint32_t state_bytes;
+    uint32_t downtime_lo, downtime_hi;  /* cycles from hold to release */
 };
 
 #define SYS_NONE 0xffffffffu

@@ -27,7 +27,16 @@
  * request waiting for an interrupt that never comes.  The wait for an
  * interrupt itself is the one unbounded wait: the thread service's
  * semaphores have no timeout, and a disk that accepted a command raises
- * its interrupt when done, or on an error. */
+ * its interrupt when done, or on an error.
+ *
+ * Live migration (docs/migration.md): once no request is inside (so no
+ * command is in flight), the kernel asks for the state (what IDENTIFY
+ * found and the counters), starts a new instance with
+ * kea_service_why == KEA_WHY_MIGRATE, which claims its ports, semaphores
+ * and interrupt portal without touching the device (its attach of the
+ * parked IRQ 14 is staged by the kernel), and gives it the state.  The old
+ * instance's fini is then told the same, and leaves the device's
+ * interrupt enabled for the new one. */
 #include <stdio.h>
 #include <string.h>
 #include <kea/service.h>
@@ -455,6 +464,21 @@ static void model_of(const uint16_t id[256], char *model)
 
 static void ata_fini(void);
 
+/* The interrupt portal's name: the instance a migration starts makes its
+ * own while the old one's still exists, under the other name. */
+static const char *const irq_names[2] = { "ata.irq14", "ata.irq14b" };
+
+static int make_irq_portal(void)
+{
+    int r = -KEA_EEXIST;
+    for (int i = 0; i < 2 && r == -KEA_EEXIST; i++) {
+        if (i && kea_service_why != KEA_WHY_MIGRATE) break;
+        r = portal_create(&kea_base_portal, (uint32_t)intr_entry, (uint32_t)&intr_srv,
+                          ATAINTR_IFACE_ID, irq_names[i], &ata.irq_sys, &ata.irq_local);
+    }
+    return r;
+}
+
 /* Claim the channel before touching it: the I/O ports, then IRQ 14
  * through the driver's own portal, which only one driver can hold, so a
  * second instance fails here without disturbing the first one's disk.
@@ -474,12 +498,12 @@ static int ata_init(void)
     ata.have_lock = 1;
     if ((r = thread_sem_create(&kea_base_thread, 0, &ata.done)) < 0) goto no_irq;
     ata.have_done = 1;
-    if ((r = portal_create(&kea_base_portal, (uint32_t)intr_entry, (uint32_t)&intr_srv,
-                           ATAINTR_IFACE_ID, "ata.irq14", &ata.irq_sys, &ata.irq_local)) < 0)
-        goto no_irq;
+    if ((r = make_irq_portal()) < 0) goto no_irq;
     ata.have_portal = 1;
     if ((r = irq_attach(&kea_base_irq, ATA_IRQ, ata.irq_local)) < 0) goto no_irq;
     ata.attached = 1;
+    if (kea_service_why == KEA_WHY_MIGRATE)
+        return 0;                       /* the device is live: state_import tells the rest */
 
     if ((r = identify(id)) < 0) {
         if (r == -KEA_ENOENT) printf("ata: no ATA disk on the primary channel\n");
@@ -518,12 +542,13 @@ fail:
 /* Undo whatever init did (also after a partial init). */
 static void ata_fini(void)
 {
-    if (ata.present)
+    if (ata.present && kea_service_why != KEA_WHY_MIGRATE)
         printf("ata: %u interrupts, %u sectors read, %u written\n", ata.interrupts,
                ata.sectors_read, ata.sectors_written);
     ata.present = 0;
     if (ata.attached) {
-        outb(ATA_CTRL, CTL_NIEN);
+        if (kea_service_why != KEA_WHY_MIGRATE)
+            outb(ATA_CTRL, CTL_NIEN);   /* migrating: the other instance drives it */
         irq_detach(&kea_base_irq, ATA_IRQ);
     }
     if (ata.have_portal) {
@@ -537,9 +562,55 @@ static void ata_fini(void)
     ata.attached = ata.have_portal = ata.have_done = ata.have_lock = 0;
 }
 
+/* ---- live migration ---- */
+
+/* What a new instance needs to drive the disk the old one found. */
+struct ata_state {
+    uint32_t version;
+    uint32_t nsectors;
+    int32_t can_flush;
+    char model[41];
+    uint32_t interrupts, sectors_read, sectors_written;
+};
+#define ATA_STATE_VERSION 1
+
+static int ata_export(void *buf, size_t cap, size_t *len)
+{
+    *len = sizeof(struct ata_state);
+    if (cap < sizeof(struct ata_state)) return -KEA_E2BIG;
+    if (!ata.present) return -KEA_ENOENT;
+    struct ata_state *st = buf;
+    st->version = ATA_STATE_VERSION;
+    st->nsectors = ata.nsectors;
+    st->can_flush = ata.can_flush;
+    memcpy(st->model, ata.model, sizeof st->model);
+    st->interrupts = ata.interrupts;
+    st->sectors_read = ata.sectors_read;
+    st->sectors_written = ata.sectors_written;
+    return 0;
+}
+
+static int ata_import(const void *buf, size_t len)
+{
+    const struct ata_state *st = buf;
+    if (len != sizeof *st || st->version != ATA_STATE_VERSION || st->nsectors == 0 ||
+        st->nsectors >= LBA28_LIMIT)
+        return -KEA_EINVAL;
+    ata.nsectors = st->nsectors;
+    ata.can_flush = st->can_flush != 0;
+    memcpy(ata.model, st->model, sizeof ata.model);
+    ata.model[sizeof ata.model - 1] = 0;
+    ata.interrupts = st->interrupts;
+    ata.sectors_read = st->sectors_read;
+    ata.sectors_written = st->sectors_written;
+    ata.present = 1;
+    return 0;
+}
+
 static const struct kea_service_iface ifaces[] = {
     { BLOCK_IFACE_NAME, BLOCK_IFACE_ID, block_dispatch, &block_srv },
     { ATASTAT_IFACE_NAME, ATASTAT_IFACE_ID, atastat_dispatch, &stat_srv },
 };
 
-KEA_SERVICE(.name = "ata", .ifaces = ifaces, .nifaces = 2, .init = ata_init, .fini = ata_fini);
+KEA_SERVICE(.name = "ata", .ifaces = ifaces, .nifaces = 2, .init = ata_init, .fini = ata_fini,
+            .state_export = ata_export, .state_import = ata_import);

@@ -8,7 +8,10 @@
  * No lock: the only shared state is the memory itself, and two clients
  * writing the same block at once get one or the other's bytes, as with a
  * disk.  The block counters are statistics and may miss a count under
- * concurrent calls in a user placement. */
+ * concurrent calls in a user placement.
+ *
+ * Its state, for live migration, is its contents and counters: copied
+ * into the kernel's state pages and out again (docs/migration.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,19 +93,48 @@ static int rd_init(void)
         return -KEA_ENOMEM;
     }
     blocks_read = blocks_written = 0;
-    printf("ramdisk: %u blocks of %u bytes\n", (unsigned)NBLOCKS, BLOCK_SIZE);
+    if (kea_service_why != KEA_WHY_MIGRATE)
+        printf("ramdisk: %u blocks of %u bytes\n", (unsigned)NBLOCKS, BLOCK_SIZE);
     return 0;
 }
 
 static void rd_fini(void)
 {
-    printf("ramdisk: %u blocks read, %u written\n", blocks_read, blocks_written);
+    if (kea_service_why != KEA_WHY_MIGRATE)
+        printf("ramdisk: %u blocks read, %u written\n", blocks_read, blocks_written);
     free(disk);
     disk = 0;
+}
+
+/* The state: a header, then the contents. */
+struct rd_state { uint32_t nblocks, blocks_read, blocks_written; };
+#define RD_BYTES ((size_t)NBLOCKS * BLOCK_SIZE)
+
+static int rd_export(void *buf, size_t cap, size_t *len)
+{
+    *len = sizeof(struct rd_state) + RD_BYTES;
+    if (cap < *len) return -KEA_E2BIG;
+    struct rd_state h = { NBLOCKS, blocks_read, blocks_written };
+    memcpy(buf, &h, sizeof h);
+    memcpy((uint8_t *)buf + sizeof h, disk, RD_BYTES);
+    return 0;
+}
+
+static int rd_import(const void *buf, size_t len)
+{
+    struct rd_state h;
+    if (len != sizeof h + RD_BYTES) return -KEA_EINVAL;
+    memcpy(&h, buf, sizeof h);
+    if (h.nblocks != NBLOCKS) return -KEA_EINVAL;
+    memcpy(disk, (const uint8_t *)buf + sizeof h, RD_BYTES);
+    blocks_read = h.blocks_read;
+    blocks_written = h.blocks_written;
+    return 0;
 }
 
 static const struct kea_service_iface ifaces[] = {
     { BLOCK_IFACE_NAME, BLOCK_IFACE_ID, block_dispatch, &server },
 };
 
-KEA_SERVICE(.name = "ramdisk", .ifaces = ifaces, .nifaces = 1, .init = rd_init, .fini = rd_fini);
+KEA_SERVICE(.name = "ramdisk", .ifaces = ifaces, .nifaces = 1, .init = rd_init, .fini = rd_fini,
+            .state_export = rd_export, .state_import = rd_import);

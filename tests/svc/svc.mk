@@ -81,6 +81,12 @@ $(SVC_DIR)/svc_failinit.o: $(SVC_DIR)/svctest-fail_init.plain.o $(SVC_PLAIN_GLUE
 	$(TARGET_LD) -r -o $@ $^
 $(SVC_DIR)/svc_initfault.o: $(SVC_DIR)/svctest-init_fault.plain.o $(SVC_PLAIN_GLUE)
 	$(TARGET_LD) -r -o $@ $^
+# Migration (tests/qemu/test_migrate.py): with state hooks, an import that
+# fails, an init that faults in the migrated instance.
+$(SVC_DIR)/svc_migr.o: $(SVC_DIR)/svctest-migr.plain.o $(SVC_PLAIN_GLUE)
+	$(TARGET_LD) -r -o $@ $^
+$(SVC_DIR)/svc_migr_%.o: $(SVC_DIR)/svctest-migr_%.plain.o $(SVC_PLAIN_GLUE)
+	$(TARGET_LD) -r -o $@ $^
 
 $(SVC_DIR)/svcclient.o: $(SVC_DIR)/svcclient.plain.o $(SVC_DIR)/gen-svctest_client.plain.o
 	$(TARGET_LD) -r -o $@ $^
@@ -119,6 +125,7 @@ $(SVC_DIR)/bad_machine.o: $(SVC_DIR)/svc_plain.o
 # they are built for `make test` as prerequisites of test_svc_check below.
 SVC_MODULES := $(addprefix $(SVC_DIR)/,svc_plain.o svc_distro.o svcclient.o)
 SVC_TESTOBJ := $(addprefix $(SVC_DIR)/,svc_failinit.o svc_initfault.o svc_importer.o \
+                 svc_migr.o svc_migr_badimport.o svc_migr_initfault.o \
                  $(patsubst %,bad_desc_%.o,$(SVC_BAD_DESC)) bad_unresolved.o bad_reloc.o \
                  bad_notelf.o bad_truncated.o bad_machine.o)
 MODULES += $(SVC_MODULES)

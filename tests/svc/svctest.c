@@ -5,7 +5,14 @@
  * runs; it reports kea_domain_id(), 0 in the kernel.
  *
  * Variants for the failure tests: -DSVC_FAIL_INIT (init returns an error),
- * -DSVC_INIT_FAULT (init dereferences NULL). */
+ * -DSVC_INIT_FAULT (init dereferences NULL).  Migration (tests/qemu/
+ * test_migrate.py): -DSVC_MIGR gives it state hooks (its counters are its
+ * state), -DSVC_MIGR_BADIMPORT an import that fails, -DSVC_MIGR_INITFAULT
+ * an init that faults when it starts a migrated instance.  Without hooks
+ * it is a service with state that migration must refuse to move. */
+#if defined(SVC_MIGR_BADIMPORT) || defined(SVC_MIGR_INITFAULT)
+#define SVC_MIGR
+#endif
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -97,6 +104,10 @@ static int hold(void *self, uint32_t ms)
 
 static int svctest_init(void)
 {
+#ifdef SVC_MIGR_INITFAULT
+    if (kea_service_why == KEA_WHY_MIGRATE) return *(volatile int *)0;
+#endif
+    if (kea_service_why == KEA_WHY_MIGRATE) return 0;     /* state_import sets the counters */
     inits++;
     printf("svctest: init in domain %u\n", kea_domain_id());
 #if defined(SVC_FAIL_INIT)
@@ -113,6 +124,37 @@ static void svctest_fini(void)
     printf("svctest: fini in domain %u after %u calls\n", kea_domain_id(), calls);
 }
 
+#ifdef SVC_MIGR
+struct svc_state { uint32_t ctors, inits, calls; };
+
+static int svc_export(void *buf, size_t cap, size_t *len)
+{
+    *len = sizeof(struct svc_state);
+    if (cap < *len) return -KEA_E2BIG;
+    struct svc_state st = { ctors, inits, calls };
+    memcpy(buf, &st, sizeof st);
+    return 0;
+}
+
+static int svc_import(const void *buf, size_t len)
+{
+#ifdef SVC_MIGR_BADIMPORT
+    (void)buf; (void)len;
+    return -KEA_EINVAL;
+#else
+    struct svc_state st;
+    if (len != sizeof st) return -KEA_EINVAL;
+    memcpy(&st, buf, sizeof st);
+    inits = st.inits;
+    calls = st.calls;
+    return 0;
+#endif
+}
+#define SVC_HOOKS .state_export = svc_export, .state_import = svc_import
+#else
+#define SVC_HOOKS .rights = 0
+#endif
+
 static const struct svctest_ops ops = { where, div64, state, upper, smash, hold };
 static struct svctest_server server = { &ops, 0 };
 static const struct kea_service_iface ifaces[] = {
@@ -120,4 +162,4 @@ static const struct kea_service_iface ifaces[] = {
 };
 
 KEA_SERVICE(.name = "svctest", .ifaces = ifaces, .nifaces = 1, .init = svctest_init,
-            .fini = svctest_fini);
+            .fini = svctest_fini, SVC_HOOKS);

@@ -1,0 +1,426 @@
+/* Live migration: moving a running service between the kernel and a user
+ * domain, with its state, losing no request (docs/migration.md).
+ *
+ * The Kea paper ends on this (section 5): the same relocatable driver code
+ * moved into and out of the kernel while the system runs.  It rests on the
+ * portal: clients hold system portals, never the service, so replacing
+ * what a portal leads to replaces the service for everyone at once.  One
+ * migration runs at a time; its steps, each named in the error when it
+ * fails:
+ *
+ *   hold     new invocations of the service's portals wait (the caller
+ *            sleeps in svc_hold_wait); a thread already inside the service
+ *            passes, so re-entrant calls cannot deadlock;
+ *   drain    wait until no activation is inside the old instance, at
+ *            most the timeout; past it, abort and say who is inside;
+ *   load     place the same object afresh in the other placement (a new
+ *            domain, or the kernel): new relocation, new addresses;
+ *   park     the old instance's interrupt lines are masked and their
+ *            deliveries held (kernel/irqsvc.c), then drain once more for
+ *            a delivery that was under way;
+ *   export   the old instance writes its state into pages the kernel
+ *            maps into its placement;
+ *   init     the new instance's constructors and init(), told it is a
+ *            migration (kea_service_why): it sets itself up, its attach
+ *            of a parked line is staged;
+ *   import   the new instance rebuilds the state from the same pages;
+ *   switch   with interrupts off: every system portal of the service is
+ *            retargeted to the new instance (ids, names, table entries,
+ *            remaps of all three kinds, interposers and grants all hold),
+ *            the lines move to the new instance's portals;
+ *   release  the held callers proceed, into the new instance; the lines
+ *            are unmasked and held interrupts delivered;
+ *   finalize the old instance's fini() (told it is a migration: it leaves
+ *            the device alone), its own portals revoked, its object and
+ *            domain freed.
+ *
+ * Any failure before the switch rolls back: the new instance is finalized
+ * and freed, the lines go back to the old one, the held callers proceed
+ * into it.  Nothing changed for anyone but the time they waited. */
+#include <stdio.h>
+#include <string.h>
+#include "i386/x86.h"
+#include "kernel.h"
+#include "proc.h"
+#include "sched.h"
+#include "load.h"
+#include "irqsvc.h"
+#include "udomain.h"
+#include "service.h"
+
+/* Where the state pages appear in a user placement: the top of the user
+ * half below the TLS page, which nothing else maps. */
+#define STATE_VA     0xbf000000u
+#define STATE_MAX    (USER_TLS_BASE - STATE_VA - PGSIZE)
+
+static struct service *moving;          /* the service held now, or NULL */
+static uint32_t held_callers;
+static int hold_chan;
+
+/* idc.c: p is held.  Wait for the release, unless this thread is inside
+ * the service already (then waiting would wait for itself).  Interrupts
+ * are off, so the check and the sleep are one step. */
+void svc_hold_wait(struct portal *p)
+{
+    if (!moving || service_in_instance(cur, moving)) return;
+    held_callers++;
+    while (p->held) sleep_on(&hold_chan);
+}
+
+static void hold(struct service *s, int on)
+{
+    uint32_t f = irq_save();
+    for (uint32_t i = 0; i < s->nifaces; i++)
+        if (s->portal[i]) s->portal[i]->held = on;
+    if (!on) wakeup(&hold_chan);
+    irq_restore(f);
+}
+
+/* Wait until no thread is inside the old instance: 0, or -KEA_EBUSY with
+ * err naming one that stayed. */
+static int drain(struct service *s, uint32_t timeout_ms, uint32_t *waited_ms, char *err,
+                 size_t errlen)
+{
+    struct thread *t;
+    uint64_t t0 = timer_ticks;
+    while (service_find_inside(s, &t)) {
+        uint32_t ms = (uint32_t)((timer_ticks - t0) * 1000 / timer_hz);
+        if (ms >= timeout_ms) {
+            snprintf(err, errlen, "drain: thread %d (%s, of domain %s) is still inside %s after %u ms",
+                     t->id, t->name, t->root->name, s->name, ms);
+            return -KEA_EBUSY;
+        }
+        sleep_ticks(1);
+    }
+    *waited_ms = (uint32_t)((timer_ticks - t0) * 1000 / timer_hz);
+    return 0;
+}
+
+/* ---- interrupt lines ---- */
+
+/* Is a line's portal the old instance's: in its domain, or (kernel) code
+ * in its object? */
+static int line_of(const struct domain *d, const struct portal *p, void *ctx)
+{
+    const struct service *s = ctx;
+    if (s->where == PLACE_USER) return d == s->dom;
+    return d == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0;
+}
+
+#define MAX_LINES 16
+struct lines { int n, irq[MAX_LINES]; };
+
+static void park(struct service *old, struct domain *heir, struct lines *l)
+{
+    l->n = 0;
+    for (int irq = irqsvc_next(0, line_of, old); irq >= 0 && l->n < MAX_LINES;
+         irq = irqsvc_next(irq + 1, line_of, old)) {
+        irqsvc_park(irq, heir);
+        l->irq[l->n++] = irq;
+    }
+}
+
+static void unpark(struct lines *l)
+{
+    for (int i = 0; i < l->n; i++) irqsvc_unpark(l->irq[i]);
+    l->n = 0;
+}
+
+/* ---- the state pages ---- */
+
+struct state { uint8_t *k; uint32_t npages; uint32_t len; };
+
+/* The state's address in s's placement: the kernel's own view, or the
+ * same pages mapped at STATE_VA in its domain. */
+static int state_map(struct service *s, struct state *st, uint32_t *addr)
+{
+    if (s->where == PLACE_KERNEL) {
+        *addr = (uint32_t)st->k;
+        return 0;
+    }
+    for (uint32_t i = 0; i < st->npages; i++) {
+        page_incref(st->k + i * PGSIZE);
+        int r = domain_insert(s->dom, STATE_VA + i * PGSIZE, st->k + i * PGSIZE, 1);
+        if (r < 0) {
+            page_free(st->k + i * PGSIZE);
+            domain_unmap(s->dom, STATE_VA, i);
+            return r;
+        }
+    }
+    *addr = STATE_VA;
+    return 0;
+}
+
+static void state_unmap(struct service *s, struct state *st)
+{
+    if (s->where == PLACE_USER && s->dom) domain_unmap(s->dom, STATE_VA, st->npages);
+}
+
+static void state_free(struct state *st)
+{
+    for (uint32_t i = 0; i < st->npages; i++) page_free(st->k + i * PGSIZE);
+    st->k = 0;
+    st->npages = 0;
+}
+
+/* One call through the object's state entry, in its placement. */
+static int state_call(struct service *s, uint32_t op, uint32_t addr, uint32_t n, uint32_t *len)
+{
+    struct portal p = { .id = -1, .dom = s->dom, .handler = (idc_handler_t)s->desc.state_entry };
+    struct idc_args a = { .w = { op, addr, n } };
+    int r = portal_call(&p, 0, &a);
+    if (len) *len = a.w[0];
+    return r;
+}
+
+static int export_state(struct service *s, struct state *st, uint32_t inject, char *err,
+                        size_t errlen)
+{
+    uint32_t need = 0, addr;
+    int r = state_call(s, KEA_STATE_EXPORT, 0, 0, &need);
+    if (r < 0 && r != -KEA_E2BIG) {
+        snprintf(err, errlen, "export: %s's state_export failed: %s", s->name, kea_strerror(r));
+        return r;
+    }
+    if (need > STATE_MAX) {
+        snprintf(err, errlen, "export: %s's state is %u bytes, more than the %u a migration carries",
+                 s->name, need, STATE_MAX);
+        return -KEA_E2BIG;
+    }
+    st->npages = need ? PGROUNDUP(need) / PGSIZE : 1;
+    st->k = (inject & MIGRATE_FAIL_ALLOC) ? 0 : pages_alloc(st->npages);
+    if (!st->k) {
+        snprintf(err, errlen, "export: no memory for %u bytes of %s's state%s", need, s->name,
+                 (inject & MIGRATE_FAIL_ALLOC) ? " (allocation failure forced)" : "");
+        st->npages = 0;
+        return -KEA_ENOMEM;
+    }
+    if ((r = state_map(s, st, &addr)) < 0) {
+        snprintf(err, errlen, "export: cannot map the state pages into %s: %s", s->name,
+                 kea_strerror(r));
+        return r;
+    }
+    r = state_call(s, KEA_STATE_EXPORT, addr, st->npages * PGSIZE, &st->len);
+    state_unmap(s, st);
+    if (r >= 0 && st->len > st->npages * PGSIZE) r = -KEA_E2BIG;
+    if (r < 0) {
+        snprintf(err, errlen, "export: %s's state_export failed: %s", s->name, kea_strerror(r));
+        return r;
+    }
+    return 0;
+}
+
+static int import_state(struct service *n, struct state *st, char *err, size_t errlen)
+{
+    uint32_t addr;
+    int r = state_map(n, st, &addr);
+    if (r < 0) {
+        snprintf(err, errlen, "import: cannot map the state pages into the new instance: %s",
+                 kea_strerror(r));
+        return r;
+    }
+    r = state_call(n, KEA_STATE_IMPORT, addr, st->len, 0);
+    state_unmap(n, st);
+    if (r < 0)
+        snprintf(err, errlen, "import: %s's state_import %s: %s", n->name,
+                 r == -KEA_ECALLEEFAULT ? "faulted" : "failed", kea_strerror(r));
+    return r;
+}
+
+/* ---- the new instance ---- */
+
+/* Place s's object in `to`, unstarted; NULL with err set on failure. */
+static struct service *place_new(struct service *s, enum placement to, uint32_t inject,
+                                 char *err, size_t errlen)
+{
+    struct service *n = (inject & MIGRATE_FAIL_ALLOC) ? 0 : kzalloc(sizeof *n);
+    if (!n) {
+        snprintf(err, errlen, "load: out of memory for the new instance of %s%s", s->name,
+                 (inject & MIGRATE_FAIL_ALLOC) ? " (allocation failure forced)" : "");
+        return 0;
+    }
+    strlcpy(n->name, s->name, sizeof n->name);
+    strlcpy(n->module, s->module, sizeof n->module);
+    n->where = to;
+    /* Until the old domain is gone the new one has a name of its own. */
+    char tmp[DOMAIN_NAME];
+    snprintf(tmp, sizeof tmp, "%.*s-new", DOMAIN_NAME - 5, s->name);
+    n->dom = placement[to]->make_domain(tmp, 0, err, errlen);
+    if (!n->dom) {
+        size_t k = strlen(err);
+        char why[120];
+        strlcpy(why, err, sizeof why);
+        snprintf(err, errlen, "load: %s", k ? why : "cannot create a domain");
+        kfree(n);
+        return 0;
+    }
+    n->obj = udomain_place(n->dom, s->module, 0, err, errlen);
+    int r = n->obj ? service_read_descriptor(n->obj, &n->desc, err, errlen) : -KEA_EBADOBJ;
+    if (r == 0 && (n->desc.nifaces != s->nifaces || strcmp(n->desc.name, s->desc.name) != 0)) {
+        snprintf(err, errlen, "boot module %s changed since %s was loaded", s->module, s->name);
+        r = -KEA_EBADOBJ;
+    }
+    if (r < 0) {
+        char why[120];
+        strlcpy(why, err, sizeof why);
+        snprintf(err, errlen, "load: %s", why);
+        service_discard(n, err, errlen);
+        return 0;
+    }
+    n->nifaces = s->nifaces;
+    memcpy(n->iface, s->iface, sizeof n->iface);
+    if (to == PLACE_USER) n->dom->rights = service_user_rights(&n->desc);
+    return n;
+}
+
+/* Undo the new instance: fini if its init ran, then object and domain. */
+static void drop_new(struct service *n, char *err, size_t errlen)
+{
+    service_run_fini(n, KEA_WHY_MIGRATE);
+    service_revoke_own(n);
+    service_discard(n, err, errlen);
+}
+
+/* ---- the switch ---- */
+
+/* Everything here is done with interrupts off: an invocation sees the old
+ * instance or the new one, and the held callers wake into the new one. */
+static void switch_to(struct service *s, struct service *n, struct lines *l)
+{
+    uint32_t f = irq_save();
+    for (uint32_t i = 0; i < s->nifaces; i++)
+        if (s->portal[i])
+            portal_retarget(s->portal[i], n->dom, (idc_handler_t)n->desc.iface[i].dispatch,
+                            (void *)n->desc.iface[i].server, placement[n->where]->owner(n));
+    for (int i = 0; i < l->n; i++) irqsvc_commit(l->irq[i]);
+    /* s becomes the new instance; n keeps the old one, to be finalized. */
+    struct service old = *s;
+    s->where = n->where;
+    s->dom = n->dom;
+    s->obj = n->obj;
+    s->fini = n->fini;
+    s->desc = n->desc;
+    n->where = old.where;
+    n->dom = old.dom;
+    n->obj = old.obj;
+    n->fini = old.fini;
+    n->desc = old.desc;
+    irq_restore(f);
+}
+
+static const char *place_name(enum placement p) { return placement[p]->name; }
+
+int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, uint32_t inject,
+                    struct migrate_report *rep, char *err, size_t errlen)
+{
+    err[0] = 0;
+    memset(rep, 0, sizeof *rep);
+    struct service *s = service_by_name(name);
+    if (!s) {
+        snprintf(err, errlen, "no service named '%s'", name);
+        return -KEA_ENOENT;
+    }
+    rep->from = s->where;
+    rep->to = to;
+    if (s->where == to) {
+        snprintf(err, errlen, "%s is in the %s already", name,
+                 to == PLACE_KERNEL ? "kernel" : "a user domain");
+        return -KEA_EINVAL;
+    }
+    if (moving || s->unloading) {
+        snprintf(err, errlen, "%s is being %s", moving ? moving->name : name,
+                 moving ? "migrated already (one migration at a time)" : "unloaded");
+        return -KEA_EBUSY;
+    }
+    if (!s->desc.has_state && !(s->desc.flags & KEA_SVC_STATELESS)) {
+        snprintf(err, errlen, "%s has state but no state_export/state_import (declare "
+                 "KEA_SVC_STATELESS if it has none): migrating would lose it", name);
+        return -KEA_EPERM;
+    }
+    if (s->desc.has_state && !s->desc.state_entry) {
+        snprintf(err, errlen, "%s has state hooks but no state entry (descriptor not made with "
+                 "KEA_SERVICE)", name);
+        return -KEA_EBADOBJ;
+    }
+    uint32_t lacks = s->desc.rights & ~service_requester()->rights;
+    if (to == PLACE_USER && lacks) {
+        snprintf(err, errlen, "%s needs rights %#x in a user domain, which the caller lacks",
+                 name, lacks);
+        return -KEA_EPERM;
+    }
+    if (s->where == PLACE_USER && s->dom->nthreads) {
+        snprintf(err, errlen, "%s runs threads of its own in domain %s: they cannot move", name,
+                 s->dom->name);
+        return -KEA_EBUSY;
+    }
+    struct kobj *imp = kobj_importer(s->obj);
+    if (imp) {
+        snprintf(err, errlen, "%s in %s imports from %s: it cannot move", imp->name,
+                 imp->dom->name, name);
+        return -KEA_EBUSY;
+    }
+
+    /* hold */
+    uint64_t t0 = rdtsc();
+    moving = s;
+    s->migrating = 1;
+    held_callers = 0;
+    hold(s, 1);
+    struct service *n = 0;
+    struct lines lines = { 0, { 0 } };
+    struct state st = { 0, 0, 0 };
+    int r = drain(s, timeout_ms, &rep->drain_ms, err, errlen);
+    if (r == 0 && !(n = place_new(s, to, inject, err, errlen))) r = -KEA_ENOMEM;
+    if (r == 0) {
+        uint32_t more;
+        park(s, n->dom, &lines);
+        r = drain(s, timeout_ms, &more, err, errlen);
+        rep->drain_ms += more;
+    }
+    if (r == 0 && s->desc.has_state) r = export_state(s, &st, inject, err, errlen);
+    if (r == 0) {
+        char why[160];
+        if ((r = service_run_init(n, KEA_WHY_MIGRATE, why, sizeof why)) < 0)
+            snprintf(err, errlen, "init: %s", why);
+    }
+    if (r == 0 && s->desc.has_state) r = import_state(n, &st, err, errlen);
+    for (int i = 0; r == 0 && i < lines.n; i++)
+        if (!irqsvc_staged(lines.irq[i])) {
+            snprintf(err, errlen, "switch: the new instance did not attach IRQ %d", lines.irq[i]);
+            r = -KEA_ENOENT;
+        }
+    if (r < 0) {
+        /* roll back: the old instance resumes, nothing moved */
+        if (n) drop_new(n, err, errlen);
+        unpark(&lines);
+        state_free(&st);
+        hold(s, 0);
+        s->migrating = 0;
+        moving = 0;
+        return r;
+    }
+
+    switch_to(s, n, &lines);
+    /* release */
+    uint32_t f = irq_save();
+    hold(s, 0);
+    unpark(&lines);
+    rep->downtime = rdtsc() - t0;
+    rep->held = held_callers;
+    moving = 0;
+    irq_restore(f);
+    rep->state_bytes = st.len;
+    state_free(&st);
+
+    /* finalize the old instance (now in n) */
+    char ferr[96] = "";
+    drop_new(n, ferr, sizeof ferr);
+    if (s->where == PLACE_USER)
+        strlcpy(s->dom->name, s->name, sizeof s->dom->name);
+    s->migrations++;
+    s->last_downtime = rep->downtime;
+    s->migrating = 0;
+    if (ferr[0]) printf("migrate: %s: finalize: %s\n", name, ferr);
+    (void)place_name;
+    return 0;
+}

@@ -1,0 +1,232 @@
+"""Issue 8: live migration (kernel/migrate.c, docs/migration.md).  Services
+move between the kernel and a user domain through the shell's `migrate`
+(sys.migrate) while clients use them; their state is checked by what the
+clients read back, their counters and the memory totals."""
+import os, random, re
+from kea import check
+import shellboot
+
+BLK = 512
+DISK_MB = 4
+SERVICE_INDEX = {"rd_k": 0, "rd_u": 1, "ata_k": 2, "ata_u": 3}    # names[] in blktest.c
+EXERCISE, PERSIST, VERIFY, SMOKE, SCAN = range(5)
+MIGRATED = (r"migrated (\S+): (kernel|user) -> (kernel|user \(domain \d+\)): held (\d+) callers?, "
+            r"drained in (\d+) ms, state (\d+) bytes, downtime ([\d,]+) cycles")
+MEM = r"(\d+) pages in use, kernel heap (\d+) bytes"
+
+
+def _modules(h, extra=()):
+    return [os.path.join(h.build, p) for p in
+            ("rt.o", "shell.o", "services/ramdisk.o", "services/ata.o", "apps/blktest.o", *extra)]
+
+
+def _image(h, name):
+    path = os.path.join(h.build, f"test-migrate-{name}.img")
+    with open(path, "wb") as f:
+        f.truncate(DISK_MB * 1024 * 1024)
+    return path
+
+
+def _boot(h, disk=None, extra=()):
+    ex = ["-drive", f"file={_image(h, disk)},format=raw,if=ide,index=0"] if disk else []
+    shellboot.boot_shell(h, extra=ex, modules=_modules(h, extra))
+
+
+def _load(h, module, where, name):
+    out = h.cmd(f"load {module} {where} as {name}")
+    check(re.search(rf"loaded {name} from {module}", out), f"load {module} {where}:\n{out}")
+
+
+def _migrate(h, name, to, timeout=60):
+    out = h.cmd(f"migrate {name} {to}", timeout=timeout)
+    m = re.search(MIGRATED, out)
+    check(m and m.group(1) == name and m.group(3).startswith(to), f"migrate {name} {to}:\n{out}")
+    return m
+
+
+def _refused(h, line, why):
+    out = h.cmd(line)
+    check(re.search(why, out) and not re.search(r"^migrated ", out, re.M), f"{line}: want /{why}/:\n{out}")
+    return out
+
+
+def _blktest(h, name, mode, seed, timeout=300):
+    start = len(h.out)
+    arg = SERVICE_INDEX[name] | mode << 8 | seed << 16
+    h.cmd(f"spawn --wait blktest.o {arg}", timeout=timeout)
+    h.pos = start
+    m = h.expect(rf"blktest: {name} done, (\d+) failed", timeout)
+    fails = re.findall(rf"FAIL: blk/{name}/.*", h.out[start:])
+    check(int(m.group(1)) == 0 and not fails, f"blktest {name} mode {mode}:\n" + "\n".join(fails))
+
+
+def _where(h, name):
+    out = h.cmd("services")
+    m = re.search(rf"^\s+{name}\s+(kernel|user)\s+\S+\s+\d+\s+\d+\s+(\d+)\s", out, re.M)
+    check(m, f"{name} not in services:\n{out}")
+    return m.group(1), int(m.group(2))
+
+
+def _mem(h):
+    h.cmd("sleep 50")
+    m = re.search(MEM, h.cmd("mem"))
+    check(m, "no mem line")
+    return m.groups()[:2]
+
+
+def _alive(h):
+    check("kernel" in h.cmd("domains"), "the kernel no longer answers")
+    check("kernel exception" not in h.out and "kernel panic" not in h.out, "something faulted")
+
+
+def test_ramdisk_migrates_with_its_contents(h):
+    """Contents written in the kernel read back after kernel -> user ->
+    kernel; the state is the whole disk."""
+    _boot(h)
+    _load(h, "ramdisk.o", "kernel", "rd_k")
+    seed = random.randrange(1, 0x8000)
+    _blktest(h, "rd_k", PERSIST, seed)
+    m = _migrate(h, "rd_k", "user")
+    check(int(m.group(6)) >= 1024 * 1024, f"state of {m.group(6)} bytes: not the contents")
+    check(_where(h, "rd_k") == ("user", 1), "services does not show the move")
+    _blktest(h, "rd_k", VERIFY, seed)
+    _migrate(h, "rd_k", "kernel")
+    check(_where(h, "rd_k") == ("kernel", 2), "services does not show the move back")
+    _blktest(h, "rd_k", VERIFY, seed)
+    _alive(h)
+
+
+def test_ata_migrates_with_its_device(h):
+    """The driver moves with its ports and its interrupt: requests go on in
+    the new placement (each sector still takes an interrupt), its counters
+    move with it, and the disk holds what was written before."""
+    _boot(h, disk="ata")
+    _load(h, "ata.o", "kernel", "ata_k")
+    seed = random.randrange(1, 0x8000)
+    _blktest(h, "ata_k", PERSIST, seed)
+    _migrate(h, "ata_k", "user")
+    _blktest(h, "ata_k", VERIFY, seed)
+    _blktest(h, "ata_k", PERSIST, seed + 1)     # written in the user placement
+    _migrate(h, "ata_k", "kernel")
+    _blktest(h, "ata_k", VERIFY, seed + 1)
+    out = h.cmd("unload ata_k")
+    m = re.search(r"ata: (\d+) interrupts, (\d+) sectors read, (\d+) written", out)
+    n = DISK_MB * 1024 * 1024 // BLK
+    check(m and int(m.group(2)) == 2 * n and int(m.group(3)) == 2 * n and
+          int(m.group(1)) >= int(m.group(2)) + int(m.group(3)),
+          f"counters lost in the moves:\n{out}")
+    _alive(h)
+
+
+ROUNDS = int(os.environ.get("KEA_MIGRATE_ROUNDS", "1000"))
+
+
+def _home(h):
+    """Both services back in the kernel, where the memory is counted."""
+    for name in ("ata_k", "rd_k"):
+        if _where(h, name)[0] == "user":
+            _migrate(h, name, "kernel")
+
+
+def test_under_load_1000_migrations(h):
+    """Clients write and read checksummed blocks on the ATA disk and the
+    RAM disk while migload moves the ATA driver ROUNDS times (the RAM disk
+    every tenth round): every acknowledged write reads back, the driver
+    counted exactly the sectors the client moved, and the memory totals
+    after are those before."""
+    _boot(h, disk="load", extra=("apps/migload.o",))
+    _load(h, "ata.o", "kernel", "ata_k")
+    _load(h, "ramdisk.o", "kernel", "rd_k")
+    # One migration round trip and a short run first: what stays allocated
+    # after a first use (the shell's buffers, slots) is in the baseline.
+    h.cmd("spawn --wait --rights all migload.o 2 ata_k rd_k", timeout=120)
+    _home(h)
+    before = _mem(h)
+    start = len(h.out)
+    h.cmd(f"spawn --wait --rights all migload.o {ROUNDS} ata_k rd_k", timeout=900)
+    h.pos = start
+    m = h.expect(r"migload: done, (\d+) failed", 60)
+    out = h.out[start:]
+    fails = re.findall(r"FAIL: migload/.*", out)
+    check(int(m.group(1)) == 0 and not fails, "migload failed:\n" + "\n".join(fails))
+    mv = re.search(r"migload: (\d+) migrations, (\d+) callers held", out)
+    check(mv and int(mv.group(1)) == ROUNDS + (ROUNDS + 9) // 10, f"migrations: {mv and mv.group(0)}")
+    ata = re.search(r"migload: ata_k: wrote (\d+) blocks, read (\d+) blocks", out)
+    cnt = re.search(r"migload: ata_k counted (\d+) sectors read, (\d+) written, (\d+) interrupts", out)
+    check(ata and cnt and int(ata.group(1)) > 0, "no ATA figures")
+    check(cnt.group(1) == ata.group(2) and cnt.group(2) == ata.group(1),
+          f"the driver counted {cnt.group(1)} read / {cnt.group(2)} written, the client "
+          f"{ata.group(2)} / {ata.group(1)}")
+    check(int(cnt.group(3)) >= int(cnt.group(1)) + int(cnt.group(2)), "sectors without interrupts")
+    rd = re.search(r"migload: rd_k: wrote (\d+) blocks, read (\d+) blocks", out)
+    check(rd and int(rd.group(1)) > 0, "no RAM disk figures")
+    _home(h)
+    after = _mem(h)
+    check(before == after, f"memory before the migrations {before}, after {after}")
+    # The RAM disk counted every block of both runs (its counters moved too).
+    first = re.findall(r"migload: rd_k: wrote (\d+) blocks, read (\d+) blocks", h.out)
+    out = h.cmd("unload rd_k")
+    c = re.search(r"ramdisk: (\d+) blocks read, (\d+) written", out)
+    check(c and int(c.group(2)) == sum(int(w) for w, _ in first) and
+          int(c.group(1)) == sum(int(r) for _, r in first),
+          f"RAM disk counted {c and c.groups()}, clients {first}")
+    _alive(h)
+
+
+def _serves(h, name, dom):
+    out = h.cmd(f"call {name}.svctest where")
+    m = re.search(r": status 0 \(ok\); words (\d+) ", out)
+    check(m and (int(m.group(1)) == 0) == (dom == 0),
+          f"{name} does not serve from {'the kernel' if dom == 0 else 'its domain'}:\n{out}")
+
+
+def _refusals(h):
+    _refused(h, "migrate nosuch user", r"no service named 'nosuch'")
+    _refused(h, "migrate sm kernel", r"sm is in the kernel already")
+    _refused(h, "migrate sp user", r"sp has state but no state_export/state_import")
+    _serves(h, "sp", 0)
+    out = h.cmd("spawn --wait --rights none migload.o once sm user")
+    check(re.search(r"migrate: the caller \(domain migload\) lacks the domains right", out) and
+          "migload: once: not permitted" in out, out)
+    _serves(h, "sm", 0)
+    # A caller inside for 3 s: a 300 ms drain gives up and names it.
+    h.cmd("call sm.svctest hold 3000 &")
+    _refused(h, "migrate sm user --timeout 300",
+             r"drain: thread \d+ \(.*\) is still inside sm after \d+ ms")
+    h.expect(r"hold.*status 0", 30)
+    _serves(h, "sm", 0)
+    _refused(h, "migrate sm user --fail-alloc", r"load: out of memory.*allocation failure forced")
+    _serves(h, "sm", 0)
+    _refused(h, "migrate sb user", r"import: sb's state_import failed")
+    _serves(h, "sb", 0)
+    _refused(h, "migrate sf user", r"init: .*init faulted")
+    _serves(h, "sf", 0)
+
+
+def test_refusals_and_rollbacks(h):
+    """Each refusal and each failed step says why, and the service goes on
+    serving from where it was."""
+    _boot(h, extra=("svc/svc_plain.o", "svc/svc_migr.o", "svc/svc_migr_badimport.o",
+                    "svc/svc_migr_initfault.o", "apps/migload.o"))
+    _load(h, "svc_migr.o", "kernel", "sm")
+    _load(h, "svc_plain.o", "kernel", "sp")
+    _load(h, "svc_migr_badimport.o", "kernel", "sb")
+    _load(h, "svc_migr_initfault.o", "kernel", "sf")
+    # Twice: the first round's first uses (buffers, a thread's stacks)
+    # stay allocated; the second must leave memory exactly as it found it.
+    _refusals(h)
+    before = _mem(h)
+    _refusals(h)
+    after = _mem(h)
+    check(before == after, f"memory before the refusals {before}, after {after}")
+    # And then it does move, with its state (the calls it counted).
+    out = h.cmd("call sm.svctest state")
+    calls = int(re.search(r"words \d+ \d+ (\d+)", out).group(1))
+    _migrate(h, "sm", "user")
+    _serves(h, "sm", 1)
+    out = h.cmd("call sm.svctest state")
+    check(int(re.search(r"words \d+ \d+ (\d+)", out).group(1)) == calls + 2,
+          f"the call count did not move with sm:\n{out}")
+    _migrate(h, "sm", "kernel")
+    _serves(h, "sm", 0)
+    _alive(h)
