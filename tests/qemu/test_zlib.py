@@ -126,3 +126,20 @@ def test_whole_archive_refused_naming_what_is_missing(h):
         check(len(named) + more == len(GZ_MISSING), f"{where}: {len(named)} named + {more} more")
     h.cmd("sleep 50")
     check(_heap(h) == before, "a refused load left memory allocated")
+
+
+def test_zbench_program_runs(h):
+    """scripts/zbench.sh's program (tests/apps/zbench.c) works; its figures
+    are measured by the script, never asserted here."""
+    h.boot(modules=[os.path.join(h.build, p) for p in
+                    ("rt.o", "services/ramdisk.o", "services/simplefs.o", "services/compress.o",
+                     "apps/zbench.o")])
+    for m in ("ramdisk", "simplefs"):
+        check(f"loaded {m}" in h.cmd(f"load {m}.o kernel"), f"load {m}")
+    _load(h, "load compress.o user")
+    h.send("spawn zbench.o 15\n")
+    m = h.expect(r"ZBENCH (done|failed.*)\n", 300)
+    check(m.group(1) == "done", m.group(1))
+    for name in ("write_simplefs", "write_compress", "read_compress", "blocks_compress", "zlib_compress",
+                 "zlib_uncompress"):
+        check(re.search(rf"ZBENCH {name} \d+\n", h.out), f"no figure {name}")
