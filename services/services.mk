@@ -256,5 +256,5 @@ $(BUILD)/apps/fsclient.o: $(BUILD)/apps/fsclient.part.o $(BUILD)/gen/fs_client.o
 # zbench: what compression costs (scripts/zbench.sh).
 $(BUILD)/apps/zlibtest.o: $(BUILD)/apps/zlibtest.part.o $(BUILD)/gen/zlib_client.o
 	$(TARGET_LD) -r -o $@ $^
-$(BUILD)/apps/zbench.o: $(BUILD)/apps/zbench.part.o $(BUILD)/gen/fs_client.o
+$(BUILD)/apps/zbench.o: $(BUILD)/apps/zbench.part.o $(BUILD)/gen/fs_client.o $(BUILD)/gen/zlib_client.o
 	$(TARGET_LD) -r -o $@ $^

@@ -15,6 +15,8 @@ import os, re, subprocess, sys
 from kea import check, ROOT
 
 KFS = os.path.join(ROOT, "scripts", "kfs.py")
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from kfsimg.container import container  # noqa: E402
 RIGHTS_ALL = 15
 SVC = {"simplefs": 0, "cachefs": 1, "compress": 2}
 DEV = {"ramdisk": 0, "ata": 1}
@@ -239,6 +241,14 @@ def test_disk_image_survives_reboot(h):
     _kfs("get", image, "kea/z.txt", out, "-z")
     with open(out, "rb") as f:
         check(f.read() == text(12, 50000), "kea/z.txt (compressed) differs on the host")
+    # Byte for byte what kfs.py (the host's zlib) stores for the same file.
+    _kfs("get", image, "kea/z.txt", out)
+    with open(out, "rb") as f:
+        raw = f.read()
+    want = bytearray(len(raw))
+    for off, piece in container(text(12, 50000)):
+        want[off:off + len(piece)] = piece
+    check(raw == bytes(want), "kea's container of kea/z.txt differs from kfs.py's for the same text")
     stored = int(_kfs("stat", image, "kea/z.txt").split()[3])
     check(stored * 512 < 50000 // 4, f"kea/z.txt takes {stored} blocks")
 
