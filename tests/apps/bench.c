@@ -74,8 +74,8 @@ int main(void)
     MEASURE("null_idc_user_user", memset(&a, 0, sizeof a), portal_invoke(IDC_PP(f.portal, ECHO_PROC_PING), &a));
     MEASURE("stub_ping_user_user", , echo_ping(&f, 1, &y));
     MEASURE("thread_id_user_kernel", , thread_id(&kea_base_thread, &tid));
-    static const uint32_t sizes[] = { 0, 1024, 4096 };
-    for (int s = 0; s < 3; s++) {
+    static const uint32_t sizes[] = { 0, 1, 1024, 4096 };     /* 1 B: beside Linux's pipe */
+    for (int s = 0; s < 4; s++) {
         char name[48];
         size_t n;
         /* copy: the service copies data to back itself (its memcpy counts);
