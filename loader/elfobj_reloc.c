@@ -129,28 +129,6 @@ int eo_scan_relocations(struct elfobj *o, struct elfobj_error *err)
 /* ---------------------------------------------------------------------
  * Relocation.
  */
-/* REL entries k.. of rs for as long as they are of the simple types,
- * straight from the image (parse validated every entry, so no check is
- * left to do): the index of the first that is not, or n.  Nearly every
- * relocation of non-PIC code is R_386_32 or R_386_PC32, and takes this
- * short way; the others go through a reloc_site. */
-static __attribute__((noinline)) uint32_t
-apply_simple_run(const struct elfobj *o, const struct elfobj_sec *rs,
-                 uint32_t k, uint32_t n, uint8_t *wbase, uint32_t rbase)
-{
-    const uint8_t *p = o->image + rs->offset + k * ELF32_REL_SIZE;
-    const struct elfobj_symstate *sym = o->sym;
-
-    for (; k < n; k++, p += ELF32_REL_SIZE) {
-        uint32_t off = get32(p), info = get32(p + 4);
-
-        if (!elfobj_apply_simple(info & 0xff, wbase + off, sym[info >> 8].run,
-                                 rbase + off))
-            break;
-    }
-    return k;
-}
-
 static int apply_relsec(struct elfobj *o, struct elfobj_error *err,
                         uint32_t i)
 {
@@ -171,13 +149,17 @@ static int apply_relsec(struct elfobj *o, struct elfobj_error *err,
         struct rel r;
         uint32_t value = 0;
 
-        if (rs->type == SHT_REL && (k = apply_simple_run(o, rs, k, n, wbase, rbase)) == n)
+        /* The simple entries from k on, straight from the image (reloc.h);
+         * the entry after them, if any, the general way. */
+        if (rs->type == SHT_REL &&
+            (k += elfobj_apply_rel_run(o->image + rs->offset + k * ELF32_REL_SIZE,
+                                       n - k, o->symrun, wbase, rbase)) == n)
             break;
         read_rel(o, rs, k, &r);
         site.type = r.type;
         site.loc = wbase + r.offset;
         site.P = rbase + r.offset;
-        site.S = o->sym[r.sym].run;
+        site.S = o->symrun[r.sym];
         site.A = r.addend;
         site.rela = rs->type == SHT_RELA;
         site.GOT = o->region[EO_GOT].run;
