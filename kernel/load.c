@@ -204,8 +204,7 @@ struct kobj *kobj_place(struct domain *d, const char *name, const void *image, s
  * maps the template's text and rodata pages read-only (a reference each),
  * and gets its own copy of the data (relocated values included), zeroed
  * BSS and GOT copy.  The copy shares the template's parsed tables (symbols,
- * sections, constructors), all of which depend only on the run addresses.
- * A debugger's breakpoint in the runtime's text is thereby in every domain. */
+ * sections, constructors), all of which depend only on the run addresses. */
 struct template { const void *image; struct kobj *o; };
 static struct template templates[2];      /* the runtime; one spare */
 
