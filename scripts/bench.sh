@@ -31,6 +31,7 @@ BEGIN {
     d["null_idc_user_user"] = "null IDC round trip, user -> user domain"
     d["stub_ping_user_user"] = "generated stub call (ping), user -> user"
     d["thread_id_user_kernel"] = "thread_id(), user -> kernel-placed base service"
+    d["null_idc_user_kernel"] = "null IDC, user -> kernel-placed service (kernel.bench)"
     d["null_idc_rooted_other_root"] = "null IDC, its portal remapped for another root"
     d["null_idc_rooted_1_mine"] = "null IDC, 1 rooted remap (other portal) for this root"
     d["null_idc_rooted_10000_mine"] = "null IDC, 10,000 rooted remaps (other portals) for this root"
