@@ -7,6 +7,7 @@
 #   make debug        QEMU halted with gdbstub + GDB with symbols
 #   make test         every test; last line "N passed, N failed"
 #   make bench        IDC benchmarks under -icount shift=0
+#   make bench-linux  the same beside Debian's i386 Linux (installs its kernel)
 #   make demo [NAME=] list the scripted demos, or boot and run one
 #   make fuzz         longer fuzz run of the ELF loader
 #   make clean
@@ -65,7 +66,7 @@ INITRD     := $(subst $(space),$(comma),$(strip $(MODULES)))
 comma := ,
 space := $(empty) $(empty)
 
-.PHONY: all deps run iso run-iso debug test bench demo fuzz clean check-deps print-modules
+.PHONY: all deps run iso run-iso debug test bench bench-linux demo fuzz clean check-deps print-modules
 all: $(BUILD)/kernel.elf $(HOST_TOOLS) $(MODULES)
 
 deps:
@@ -98,6 +99,11 @@ test: check-deps
 bench: check-deps
 	@$(MAKE) --no-print-directory all
 	@scripts/bench.sh $(BUILD)/kernel.elf $(MODULES)
+	@scripts/zbench.sh $(BUILD)/kernel.elf $(MODULES)
+
+bench-linux: check-deps
+	@$(MAKE) --no-print-directory all
+	@scripts/bench-linux.sh $(BUILD)/kernel.elf $(MODULES)
 
 clean:
 	rm -rf $(BUILD)

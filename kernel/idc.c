@@ -40,6 +40,20 @@ void idc_init(void)
 /* The caller's buffer descriptor: the four fields of struct idc_args from `in`. */
 struct idc_bufs { uint32_t in, in_len, out, out_cap; };
 
+/* The rooted part of resolve, out of line (a root with rooted remaps is the
+ * rare case) and static, so that gcc knows which registers it uses and the
+ * common path keeps its allocation.  A portal no root remaps (p->rooted is
+ * 0) cannot be in the map: one test, however many remaps of other portals
+ * the map holds. */
+static __attribute__((noinline, regparm(3))) struct portal *
+rooted_redirect(const struct domain *root, struct portal *p, const void *me)
+{
+    if (!p->rooted)
+        return 0;
+    struct portal *q = rooted_lookup(root->rooted, p);
+    return q && q->owner != me ? q : 0;
+}
+
 /* Local id -> system portal, through the invoking thread's rooted remaps
  * (a hash on the root domain, skipped entirely when it has none), then the
  * table and a system-wide remap.  Remaps never redirect the replacement's
@@ -54,8 +68,8 @@ static inline struct portal *resolve(struct domain *from, uint32_t local, struct
     if (!p)
         return 0;
     if (root->rooted) {
-        struct portal *q = rooted_lookup(root->rooted, p);
-        if (q && q->owner != me)
+        struct portal *q = rooted_redirect(root, p, me);
+        if (q)
             return q;
     }
     if (p->global && p->global->owner != me)

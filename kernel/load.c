@@ -65,11 +65,13 @@ static void free_regions(struct kobj *o)
     }
 }
 
-/* Free what o owns in the kernel: its pages, the engine's tables, o. */
+/* Free what o owns in the kernel: its pages, the engine's tables (a
+ * template's copy owns none), o. */
 static void destroy(struct kobj *o)
 {
     free_regions(o);
-    elfobj_release(&o->eo);
+    if (!o->tmpl)
+        elfobj_release(&o->eo);
     kfree(o->sects);
     kfree(o);
 }
@@ -183,6 +185,147 @@ struct kobj *kobj_place(struct domain *d, const char *name, const void *image, s
         snprintf(err, errlen, "%s: %s", name, kea_strerror(r));
     if (r < 0) {
         if (!d->is_kernel) unmap_user(o, d);
+        destroy(o);
+        return 0;
+    }
+    o->loaded = 1;
+    o->next = objects;
+    objects = o;
+    kobj_loaded_hook(o);
+    return o;
+}
+
+/* ---- the runtime, shared between user domains ---------------------------
+ *
+ * Every user domain starts with the same object (rt.o) at the same address
+ * (USER_IMAGE_BASE, its image being empty), so relocation gives the same
+ * bytes in every domain.  It is done once, into a template that is placed
+ * at those run addresses but mapped nowhere and never run; each domain then
+ * maps the template's text and rodata pages read-only (a reference each),
+ * and gets its own copy of the data (relocated values included), zeroed
+ * BSS and GOT copy.  The copy shares the template's parsed tables (symbols,
+ * sections, constructors), all of which depend only on the run addresses. */
+struct template { const void *image; struct kobj *o; };
+static struct template templates[2];      /* the runtime; one spare */
+
+static int shared_region(int r) { return r == EO_TEXT || r == EO_RODATA; }
+
+static struct kobj *make_template(const char *name, const void *image, size_t len,
+                                  char *err, size_t errlen)
+{
+    struct kobj *o = kzalloc(sizeof *o);
+    if (!o) {
+        snprintf(err, errlen, "%s: out of memory", name);
+        return 0;
+    }
+    strlcpy(o->name, name, sizeof o->name);
+    o->image = image;
+    o->len = len;
+    struct elfobj_env env = { eng_alloc, eng_free, 0, 0 };   /* imports nothing */
+    struct elfobj_error e;
+    if (elfobj_parse(&o->eo, image, len, o->name, &env, &e) < 0) {
+        snprintf(err, errlen, "%s", e.msg);
+        kfree(o);
+        return 0;
+    }
+    uint32_t top = USER_IMAGE_BASE;       /* as place() lays out a fresh domain */
+    int r = 0;
+    for (int i = 0; r == 0 && i < EO_NREGIONS; i++) {
+        struct elfobj_region *reg = &o->eo.region[i];
+        if (!reg->size) continue;
+        uint32_t va = (top + reg->align - 1) & ~(reg->align - 1);
+        if (!(o->kva[i] = pages_alloc(reg->size / PGSIZE)) || va + reg->size > USER_HEAP_BASE) {
+            r = -KEA_ENOMEM;
+            break;
+        }
+        reg->write = o->kva[i];
+        reg->run = va;
+        top = va + reg->size;
+    }
+    if (r == 0 && elfobj_relocate(&o->eo, &e) < 0) {
+        snprintf(err, errlen, "%s", e.msg);
+        r = -KEA_EBADOBJ;
+    } else if (r < 0)
+        snprintf(err, errlen, "%s: %s", name, kea_strerror(r));
+    if (r < 0) {
+        destroy(o);
+        return 0;
+    }
+    return o;
+}
+
+static struct kobj *template_for(const char *name, const void *image, size_t len,
+                                 char *err, size_t errlen)
+{
+    struct template *free_t = 0;
+    for (int i = 0; i < (int)(sizeof templates / sizeof templates[0]); i++) {
+        if (templates[i].image == image) return templates[i].o;
+        if (!templates[i].image && !free_t) free_t = &templates[i];
+    }
+    if (!free_t) {
+        snprintf(err, errlen, "%s: no room for another shared template", name);
+        return 0;
+    }
+    struct kobj *o = make_template(name, image, len, err, errlen);
+    if (o) {
+        free_t->image = image;
+        free_t->o = o;
+    }
+    return o;
+}
+
+int kobj_prepare_shared(const char *name, const void *image, size_t len, char *err, size_t errlen)
+{
+    return template_for(name, image, len, err, errlen) ? 0 : -1;
+}
+
+struct kobj *kobj_place_shared(struct domain *d, const char *name, const void *image, size_t len,
+                               char *err, size_t errlen)
+{
+    if (d->is_kernel || d->image_top != USER_IMAGE_BASE) {   /* not a fresh domain */
+        snprintf(err, errlen, "%s: a shared object goes first into a user domain", name);
+        return 0;
+    }
+    const struct kobj *t = template_for(name, image, len, err, errlen);
+    if (!t) return 0;
+    struct kobj *o = kzalloc(sizeof *o);
+    if (!o) {
+        snprintf(err, errlen, "%s: out of memory", name);
+        return 0;
+    }
+    *o = *t;                              /* name, image, the engine's state */
+    o->next = 0;
+    o->sects = 0;
+    o->nsects = 0;
+    o->tmpl = t;
+    o->dom = d;
+    memset(o->kva, 0, sizeof o->kva);     /* none of the template's pages is o's yet */
+    int r = 0;
+    for (int i = 0; i < EO_NREGIONS; i++) {
+        struct elfobj_region *reg = &o->eo.region[i];
+        uint32_t n = reg->size / PGSIZE;
+        if (!n) continue;
+        if (shared_region(i)) {
+            o->kva[i] = t->kva[i];        /* o's own reference to each page */
+            for (uint32_t k = 0; k < n; k++)
+                page_incref(o->kva[i] + k * PGSIZE);
+        } else if ((o->kva[i] = pages_alloc(n)) != 0) {
+            if (i != EO_BSS) memcpy(o->kva[i], t->kva[i], reg->size);
+        } else {
+            r = -KEA_ENOMEM;
+            break;
+        }
+        reg->write = o->kva[i];
+        if (reg->run + reg->size > d->image_top) d->image_top = reg->run + reg->size;
+    }
+    if (r == 0 && (r = map_user(o, d)) < 0)
+        snprintf(err, errlen, "%s: mapping into %s: %s", name, d->name, kea_strerror(r));
+    else if (r < 0)
+        snprintf(err, errlen, "%s: %s", name, kea_strerror(r));
+    if (r == 0 && (r = list_sections(o)) < 0)
+        snprintf(err, errlen, "%s: %s", name, kea_strerror(r));
+    if (r < 0) {
+        unmap_user(o, d);
         destroy(o);
         return 0;
     }

@@ -24,6 +24,8 @@ struct kobj {
     int library;                    /* linked like a static library: hidden globals
                                        satisfy later imports (the runtime) */
     int loaded;
+    const struct kobj *tmpl;        /* a copy of this template (kobj_place_shared):
+                                       eo's tables and text/rodata pages are its */
 };
 
 /* kobj_load = kobj_place (parse, place, relocate, map; no code runs) +
@@ -33,6 +35,13 @@ struct kobj *kobj_load(struct domain *d, const char *name, const void *image, si
 struct kobj *kobj_place(struct domain *d, const char *name, const void *image, size_t len,
                         char *err, size_t errlen);
 int  kobj_start(struct kobj *o, char *err, size_t errlen);
+/* The same object as kobj_place would make of it as the first object of a
+ * fresh user domain, from a template made once: text and rodata pages
+ * shared read-only, data copied, BSS zeroed, nothing parsed or relocated. */
+struct kobj *kobj_place_shared(struct domain *d, const char *name, const void *image, size_t len,
+                               char *err, size_t errlen);
+/* Make that template now (at boot: it stays for good); 0 or -1 with err. */
+int  kobj_prepare_shared(const char *name, const void *image, size_t len, char *err, size_t errlen);
 void kobj_unload(struct kobj *o);
 void kobj_forget_domain(struct domain *d);
 int  kobj_lookup(struct kobj *o, const char *name, uint32_t *addr);

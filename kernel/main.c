@@ -85,6 +85,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     idc_init();
     basesvc_init();
     kbench_init();
+    udomain_init();
     timer_init(TIMER_HZ);
     serial_enable_irq();
     if (!thread_create_kernel("console", console_thread, 0))

@@ -166,13 +166,10 @@ static uint32_t rhash(const struct portal *p, uint32_t cap)
     return ((uint32_t)p * 2654435761u >> 7) & (cap - 1);
 }
 
-/* p's replacement in m, or NULL.  A portal no root remaps (p->rooted is
- * 0) cannot be in m: the IDC path then pays one test, whatever the number
- * of remaps of other portals m holds. */
+/* p's replacement in m, or NULL.  The IDC path asks only for portals some
+ * root remaps (p->rooted, idc.c), so remaps of other portals cost it nothing. */
 struct portal *rooted_lookup(const struct rooted_map *m, const struct portal *p)
 {
-    if (!p->rooted)
-        return 0;
     for (uint32_t i = rhash(p, m->cap); m->e[i].from; i = (i + 1) & (m->cap - 1))
         if (m->e[i].from == p)
             return m->e[i].to;

@@ -1,5 +1,6 @@
 /* Setting up a user domain: its %gs block, the base-service portals, the
- * runtime, then the program or service objects. */
+ * runtime (its text shared by every domain), then the program or service
+ * objects. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,18 @@ static int setup_tls(struct domain *d)
     return 0;
 }
 
+/* The runtime's shared template, made at boot so that it is there before
+ * any domain (and outside every domain's accounting).  The kernel command
+ * line word rt=private gives every domain a private copy instead. */
+void udomain_init(void)
+{
+    char err[160];
+    if (cmdline_has("rt=private")) return;   /* each domain relocates its own copy */
+    const struct bmod *m = bmodfs_find(RUNTIME_MODULE);
+    if (m && kobj_prepare_shared(m->name, m->data, m->size, err, sizeof err) < 0)
+        printf("kea: the runtime cannot be shared (%s)\n", err);
+}
+
 /* Place boot module `module` in d; its constructors run unless `start` is 0
  * (then the caller runs kobj_start when it is ready). */
 struct kobj *udomain_place(struct domain *d, const char *module, int start, char *err,
@@ -65,7 +78,16 @@ struct domain *udomain_create(const char *name, uint32_t rights, char *err, size
     int r = setup_tls(d);
     for (int i = 0; r == 0 && i < BASE_NPORTALS; i++)
         if (portal_grant(d, base_portals[i]) != i) r = -KEA_ENOMEM;
-    struct kobj *rt = r == 0 ? udomain_load(d, RUNTIME_MODULE, err, errlen) : 0;
+    struct kobj *rt = 0;
+    if (r == 0 && cmdline_has("rt=private")) {       /* the old way, kept tested */
+        rt = udomain_load(d, RUNTIME_MODULE, err, errlen);
+    } else if (r == 0) {            /* the runtime: shared text, relocated once (load.c) */
+        const struct bmod *m = bmodfs_find(RUNTIME_MODULE);
+        if (!m) snprintf(err, errlen, "no boot module named '%s'", RUNTIME_MODULE);
+        else if ((rt = kobj_place_shared(d, m->name, m->data, m->size, err, errlen)) &&
+                 kobj_start(rt, err, errlen) < 0)
+            rt = 0;
+    }
     if (rt)
         rt->library = 1;            /* the domain's libc, libgcc and stubs (load.c) */
     if (rt && (kobj_lookup(rt, "__kea_upcall", &d->upcall_entry) < 0 ||

@@ -5,6 +5,7 @@
 struct domain;
 struct portal;
 struct kobj;
+void udomain_init(void);                 /* the shared runtime's template */
 void udomain_set_base_portals(struct portal **p);
 struct domain *udomain_create(const char *name, uint32_t rights, char *err, size_t errlen);
 struct kobj *udomain_load(struct domain *d, const char *module, char *err, size_t errlen);

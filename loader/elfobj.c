@@ -143,6 +143,7 @@ void elfobj_release(struct elfobj *o)
     if (o->env.free) {
         eo_xfree(o, o->sec);
         eo_xfree(o, o->sym);
+        eo_xfree(o, o->symrun);
         eo_xfree(o, o->initorder);
         eo_xfree(o, o->finiorder);
         eo_xfree(o, o->ctor);

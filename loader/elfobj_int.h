@@ -71,7 +71,6 @@ struct elfobj_symstate {
     uint32_t value;     /* SECTION/ABS: st_value; COMMON: BSS offset;
                            IMPORT: resolved address (0 if unresolved) */
     uint32_t got;       /* GOT slot index, NONE if none */
-    uint32_t run;       /* eo_symval, cached by elfobj_relocate for its loop */
     uint16_t shndx;
     uint8_t kind;       /* enum sym_kind */
     bool resolved;
@@ -172,7 +171,7 @@ int eo_scan_symbols(struct elfobj *o, struct elfobj_error *err);
 int eo_hash_names(struct elfobj *o, struct elfobj_error *err);
 const char *eo_symname(const struct elfobj *o, uint32_t i);
 uint32_t eo_symval(const struct elfobj *o, uint32_t i);
-void eo_fill_got(struct elfobj *o);      /* also caches every symbol's run */
+void eo_fill_got(struct elfobj *o);      /* also fills o->symrun */
 
 /* elfobj_reloc.c */
 int eo_scan_relocations(struct elfobj *o, struct elfobj_error *err);    /* 5 */

@@ -149,15 +149,17 @@ static int apply_relsec(struct elfobj *o, struct elfobj_error *err,
         struct rel r;
         uint32_t value = 0;
 
-        read_rel(o, rs, k, &r);
+        /* The simple entries from k on, straight from the image (reloc.h);
+         * the entry after them, if any, the general way. */
         if (rs->type == SHT_REL &&
-            elfobj_apply_simple(r.type, wbase + r.offset, o->sym[r.sym].run,
-                                rbase + r.offset))
-            continue;
+            (k += elfobj_apply_rel_run(o->image + rs->offset + k * ELF32_REL_SIZE,
+                                       n - k, o->symrun, wbase, rbase)) == n)
+            break;
+        read_rel(o, rs, k, &r);
         site.type = r.type;
         site.loc = wbase + r.offset;
         site.P = rbase + r.offset;
-        site.S = o->sym[r.sym].run;
+        site.S = o->symrun[r.sym];
         site.A = r.addend;
         site.rela = rs->type == SHT_RELA;
         site.GOT = o->region[EO_GOT].run;
@@ -193,21 +195,29 @@ int elfobj_relocate(struct elfobj *o, struct elfobj_error *err)
     if (eo_check_regions(o, err))
         return -1;
 
-    /* Zero everything first: padding between sections, BSS and COMMON,
-     * and the tail of the last page, must never leak the previous
-     * contents of the placement's memory into the loaded object. */
-    for (r = 0; r < EO_NREGIONS; r++)
-        if (o->region[r].size)
-            memset(o->region[r].write, 0, o->region[r].size);
+    /* Every byte of every region is written: the contents of sections,
+     * and zeros everywhere else (padding between sections, BSS and
+     * COMMON, the tail of the last page), so that the previous contents
+     * of the placement's memory never leak into the loaded object.
+     * Layout put each region's sections at increasing offsets in section
+     * order, so one cursor per region zeroes the gaps as it goes. */
+    uint32_t done[EO_NREGIONS] = { 0 };
 
     for (i = 1; i < o->shnum; i++) {
         const struct elfobj_sec *s = &o->sec[i];
+        uint8_t *w;
 
         if (s->region == REG_NONE || s->type == SHT_NOBITS || !s->size)
             continue;
-        memcpy((uint8_t *)o->region[s->region].write + s->off,
-               o->image + s->offset, s->size);
+        w = o->region[s->region].write;
+        memset(w + done[s->region], 0, s->off - done[s->region]);
+        memcpy(w + s->off, o->image + s->offset, s->size);
+        done[s->region] = s->off + s->size;
     }
+    for (r = 0; r < EO_NREGIONS; r++)
+        if (o->region[r].size)
+            memset((uint8_t *)o->region[r].write + done[r], 0,
+                   o->region[r].size - done[r]);
 
     eo_fill_got(o);
 

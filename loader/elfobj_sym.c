@@ -135,6 +135,11 @@ int eo_scan_symbols(struct elfobj *o, struct elfobj_error *err)
     if (!o->sym)
         return -1;
     memset(o->sym, 0, o->nsyms * sizeof *o->sym);
+    o->symrun = eo_xalloc(o, err, (uint64_t)o->nsyms * sizeof *o->symrun,
+                          "symbol address");
+    if (!o->symrun)
+        return -1;
+    o->symrun[0] = 0;
 
     for (i = 0; i < o->nsyms; i++) {
         struct elfobj_symstate *st = &o->sym[i];
@@ -249,10 +254,10 @@ void eo_fill_got(struct elfobj *o)
     uint32_t i;
 
     for (i = 1; i < o->nsyms; i++) {
-        o->sym[i].run = eo_symval(o, i);
+        o->symrun[i] = eo_symval(o, i);
         if (o->sym[i].got != NONE)
             put32((uint8_t *)o->region[EO_GOT].write + 4 * o->sym[i].got,
-                  o->sym[i].run);
+                  o->symrun[i]);
     }
 }
 

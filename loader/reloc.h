@@ -56,11 +56,18 @@ bool elfobj_arch_howto(uint32_t type, struct reloc_howto *h);
 const char *elfobj_arch_reloc_name(uint32_t type);   /* NULL if unknown */
 enum reloc_status elfobj_apply_relocate(const struct reloc_site *r,
                                         uint32_t *value);
-/* The common cases of a REL entry (addend in the field, no GOT, never
- * overflowing) applied from S and P alone: true if done, false if the
- * caller must build a reloc_site for elfobj_apply_relocate.  Most of an
- * object's relocations are these, so they skip the general path. */
-bool elfobj_apply_simple(uint32_t type, uint8_t *loc, uint32_t S, uint32_t P);
+/*
+ * The common case, a whole run at a time (as Linux's apply_relocate takes
+ * a section): REL entries rel[0..n) (ELF32_REL_SIZE bytes each, validated
+ * by parse) against a section written at wbase and running at rbase, with
+ * symrun[i] the run address of symbol i.  Applies entries for as long as
+ * their type needs nothing but S, P and the addend in the field (no GOT,
+ * no overflow possible) and returns how many it applied; the entry after
+ * them, if any, goes through a reloc_site and elfobj_apply_relocate.
+ * Nearly every relocation of non-PIC code is such an entry.
+ */
+uint32_t elfobj_apply_rel_run(const uint8_t *rel, uint32_t n, const uint32_t *symrun,
+                              uint8_t *wbase, uint32_t rbase);
 
 /* Little-endian, alignment-free access to image and target memory.  On a
  * little-endian machine (the i386 target, the x86 hosts) one unaligned

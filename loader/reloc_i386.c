@@ -218,16 +218,26 @@ enum reloc_status elfobj_apply_relocate(const struct reloc_site *r,
     return RELOC_UNSUPPORTED;
 }
 
-bool elfobj_apply_simple(uint32_t type, uint8_t *loc, uint32_t S, uint32_t P)
+uint32_t elfobj_apply_rel_run(const uint8_t *rel, uint32_t n, const uint32_t *symrun,
+                              uint8_t *wbase, uint32_t rbase)
 {
-    switch (type) {
-    case R_386_32:
-        put32(loc, S + get32(loc));
-        return true;
-    case R_386_PC32:
-    case R_386_PLT32:
-        put32(loc, S + get32(loc) - P);
-        return true;
+    uint32_t k;
+
+    for (k = 0; k < n; k++, rel += ELF32_REL_SIZE) {
+        uint32_t off = get32(rel), info = get32(rel + 4);
+        uint8_t *loc = wbase + off;
+
+        switch (info & 0xff) {
+        case R_386_32:
+            put32(loc, symrun[info >> 8] + get32(loc));
+            break;
+        case R_386_PC32:
+        case R_386_PLT32:
+            put32(loc, symrun[info >> 8] + get32(loc) - (rbase + off));
+            break;
+        default:
+            return k;
+        }
     }
-    return false;
+    return k;
 }

@@ -3,6 +3,8 @@
 #   ensure   install what is missing (called by make run/test/...); silent when all is there
 #   install  the same, saying so even when nothing is missing (make deps)
 #   list     print the Debian packages kea uses
+#   linux    Debian's i386 kernel for make bench-linux (adds the i386
+#            architecture to dpkg; not part of ensure/install)
 # Idempotent and non-interactive.  Not root: prints the apt command to run.
 set -e
 mode=${1:-ensure}
@@ -27,6 +29,24 @@ libclang-rt-14-dev test -n "$(ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang
 graphviz        command -v dot
 lib32z1-dev     test -e /usr/lib32/libz.a
 '
+
+if [ "$mode" = linux ]; then
+    ls /boot/vmlinuz-*-686 >/dev/null 2>&1 && exit 0
+    if [ "$(id -u)" != 0 ]; then
+        echo "deps: as root, run:  dpkg --add-architecture i386 && apt-get update &&" \
+             "apt-get install -y --no-install-recommends linux-image-686:i386" >&2
+        exit 1
+    fi
+    echo "deps: installing Debian's i386 kernel (linux-image-686:i386)"
+    export DEBIAN_FRONTEND=noninteractive
+    dpkg --add-architecture i386
+    # An index that fails (a mirror mid-sync) leaves the others usable.
+    apt-get update -q >/dev/null || echo "deps: apt-get update reported errors; trying anyway" >&2
+    apt-get install -y -q --no-install-recommends linux-image-686:i386 >/dev/null
+    ls /boot/vmlinuz-*-686 >/dev/null 2>&1 || { echo "deps: no /boot/vmlinuz-*-686 after installing" >&2; exit 1; }
+    echo "deps: done"
+    exit 0
+fi
 
 if [ "$mode" = list ]; then
     echo "$checks" | awk 'NF { print $1 }'

@@ -49,14 +49,8 @@ END {
 echo "$table"
 [ "${ZBENCH_DOC:-1}" = 0 ] && exit 0
 doc=docs/performance.md
-head=$(sed '/^<!-- measured by other scripts/,$d' $doc)
 {
-    echo "$head"
-    echo
-    echo "<!-- measured by other scripts: scripts/bench.sh keeps what follows -->"
-    echo "## Compression"
-    echo
-    echo "Measured by \`scripts/zbench.sh build/kernel.elf \$(make -s print-modules)\` (kea"
+    echo "Measured by \`make bench\` (\`scripts/zbench.sh\`, after the IDC rows; kea"
     echo "under \`-icount shift=0\`; generated, do not edit by hand): \`tests/apps/zbench.c\`"
     echo "writes a 64 KiB file of text (random words in lines, which zlib compresses about"
     echo "3 times) in 4 KiB writes through simplefs alone and through compress stacked on"
@@ -80,5 +74,4 @@ head=$(sed '/^<!-- measured by other scripts/,$d' $doc)
     echo "table, and \`uncompress2\` sets up its tables and window, every time. The placement"
     echo "hardly matters: the work is inside the service, and a user placement adds only"
     echo "its IDC round trips."
-} > $doc.tmp
-mv $doc.tmp $doc
+} | python3 scripts/bench-doc.py $doc "make bench: compression"

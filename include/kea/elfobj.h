@@ -109,6 +109,7 @@ struct elfobj {
     uint32_t symtab;                /* section index of SHT_SYMTAB, 0 if none */
     uint32_t nsyms;
     struct elfobj_symstate *sym;    /* [nsyms] */
+    uint32_t *symrun;               /* [nsyms] run addresses, set by relocate */
     const char *strtab;
     uint32_t strsz;
     uint32_t ngot;                  /* GOT slots */

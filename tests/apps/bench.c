@@ -74,8 +74,8 @@ int main(void)
     MEASURE("null_idc_user_user", memset(&a, 0, sizeof a), portal_invoke(IDC_PP(f.portal, ECHO_PROC_PING), &a));
     MEASURE("stub_ping_user_user", , echo_ping(&f, 1, &y));
     MEASURE("thread_id_user_kernel", , thread_id(&kea_base_thread, &tid));
-    static const uint32_t sizes[] = { 0, 1024, 4096 };
-    for (int s = 0; s < 3; s++) {
+    static const uint32_t sizes[] = { 0, 1, 1024, 4096 };     /* 1 B: beside Linux's pipe */
+    for (int s = 0; s < 4; s++) {
         char name[48];
         size_t n;
         /* copy: the service copies data to back itself (its memcpy counts);
@@ -92,6 +92,8 @@ int main(void)
     kea_binding_t kb;
     int have_kb = BENCH_BIND("kernel", &kb) == 0;
     uint32_t kk = 0;
+    if (have_kb)
+        MEASURE("null_idc_user_kernel", memset(&a, 0, sizeof a), portal_invoke(IDC_PP(kb.portal, BENCH_PROC_NULL), &a));
     if (have_kb && bench_kernel_to_kernel(&kb, BATCH, &kk) == 0)
         printf("BENCH null_idc_kernel_kernel %u\n", kk);
     uint32_t boot = 0;

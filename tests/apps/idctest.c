@@ -154,7 +154,15 @@ static void remaps(void)
     portal_remap_rooted(&kea_base_portal, a, sys_of("f.echo"), sys_of("g.echo"));
     EXPECT_EQ("rooted-other-root-own", own(&pa), g);
     EXPECT_EQ("rooted-other-root-mine", via(&pa), f);
+    /* Rooted at a and here at once, then undone here: a's remap stays (the
+     * kernel counts the roots remapping f's portal, and probes on that). */
+    EXPECT_EQ("rooted-two-roots", portal_remap_rooted(&kea_base_portal, me, sys_of("f.echo"), sys_of("g.echo")), 0);
+    EXPECT_EQ("rooted-two-roots-mine", via(&pa), g);
+    EXPECT_EQ("rooted-two-roots-undo-mine", portal_unremap_rooted(&kea_base_portal, me, sys_of("f.echo")), 0);
+    EXPECT_EQ("rooted-two-roots-a-still-g", own(&pa), g);
+    EXPECT_EQ("rooted-two-roots-mine-f", via(&pa), f);
     portal_unremap_rooted(&kea_base_portal, a, sys_of("f.echo"));
+    EXPECT_EQ("rooted-two-roots-a-undone", own(&pa), f);
 
     /* Remaps between different interfaces are refused. */
     EXPECT_EQ("remap-incompatible", portal_remap(&kea_base_portal, a, alocal, sys_of("b.probe")), -KEA_EIFACE);
