@@ -10,21 +10,10 @@
 # watches QEMU's output, not by a fixed sleep.
 set -e
 kernel=$1; shift
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-{
-    printf 'spawn --rights all bench.o\n'
-    # Wait for the end of the benchmark (or of QEMU, or of the benchmark's
-    # domain: a fault is reported as "... in domain bench"), at most 120 s
-    # (it takes about one).
-    i=0
-    while [ $i -lt 1200 ] && ! grep -q -e '^BENCH done' -e 'in domain bench\b' "$tmp/out" 2>/dev/null &&
-          [ ! -e "$tmp/rc" ]; do
-        sleep 0.1; i=$((i + 1))
-    done
-    printf 'shutdown\n'
-} | { QEMU_EXTRA="-icount shift=0" timeout 600 scripts/run-qemu.sh "$kernel" "$@" \
-        >"$tmp/out" 2>&1; echo $? >"$tmp/rc"; } || true
-out=$(tr -d '\r' <"$tmp/out")
+# Waits for the end of the benchmark (or of its domain: a fault is reported
+# as "... in domain bench"); it takes about a second.
+out=$(QEMU_EXTRA="-icount shift=0" scripts/run-until.sh 'spawn --rights all bench.o\n' \
+      '^BENCH done\|in domain bench\b' "$kernel" "$@")
 echo "$out" | grep -q '^BENCH done' || { echo "bench: the benchmark did not finish:"; echo "$out" | tail -20; exit 1; }
 [ -n "$BENCH_RAW" ] && echo "$out" | grep '^BENCH ' >"$BENCH_RAW"     # for bench-linux.sh
 table=$(echo "$out" | awk '

@@ -7,16 +7,17 @@
 # and reads of text through simplefs alone and through compress stacked on
 # it, and zlib alone through compress's zlib interface.  Prints a table of
 # instructions per KiB and puts it in docs/performance.md, section
-# "Compression" (not with ZBENCH_DOC=0), after the marker that
-# scripts/bench.sh keeps.
+# "Compression" (not with ZBENCH_DOC=0), in its own generated block.
+# `make bench` runs it after scripts/bench.sh.
 #
 #   scripts/zbench.sh build/kernel.elf $(make -s print-modules)
 set -e
 kernel=$1; shift
 run() {
     where=$1; shift
-    printf 'load ramdisk.o kernel\nload simplefs.o kernel\nload compress.o %s\nspawn zbench.o 15\nsleep 60000\nshutdown\n' "$where" |
-        QEMU_EXTRA="-icount shift=0 -append console=monitor" timeout 900 scripts/run-qemu.sh "$kernel" "$@" 2>&1 | tr -d '\r'
+    QEMU_EXTRA="-icount shift=0 -append console=monitor" scripts/run-until.sh \
+        "load ramdisk.o kernel\nload simplefs.o kernel\nload compress.o $where\nspawn zbench.o 15\n" \
+        '^ZBENCH done\|in domain zbench\b' "$kernel" "$@"
 }
 all=
 for where in kernel user; do
