@@ -44,18 +44,18 @@ LIBC_SRCS   :=          # the minimal C library (kernel and user domains)
 MODULES     :=          # boot module files given to QEMU/GRUB (name = file name)
 QEMU_TESTS  :=          # python files with test_* functions run against QEMU
 
--include scripts/idl.mk
--include lib/kea/kea.mk
--include lib/rt/rt.mk
--include lib/libc/libc.mk
--include lib/lmm/lmm.mk
--include kernel/kernel.mk
--include loader/loader.mk
--include services/services.mk
--include services/apps/apps.mk
--include shell/shell.mk
--include tests/tests.mk
--include tests/apps/apps.mk
+include scripts/idl.mk
+include lib/kea/kea.mk
+include lib/rt/rt.mk
+include lib/libc/libc.mk
+include lib/lmm/lmm.mk
+include kernel/kernel.mk
+include loader/loader.mk
+include services/services.mk
+include services/apps/apps.mk
+include shell/shell.mk
+include tests/tests.mk
+include tests/apps/apps.mk
 
 QEMU       := qemu-system-i386
 QEMU_MEM   := 128

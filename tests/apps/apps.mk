@@ -31,4 +31,4 @@ MODULES += $(APP_OBJS)
 -include $(wildcard $(BUILD)/apps/*.d)
 
 # The service loader's test services and build check (tests/svc).
--include tests/svc/svc.mk
+include tests/svc/svc.mk
