@@ -8,12 +8,25 @@
 # them (kernel/exports.c).  Every object is a boot module.
 #
 # One section per service below: SVC_<NAME>_GEN lists the generated objects
-# it links; its sources are services/<name>/*.c.  An object keeps only
-# kea_service global (objcopy -G): its stubs and glue are its own, so that
-# services placed side by side (all in the kernel, say) neither clash nor
-# bind to one another's copies.
+# it links; its sources are services/<name>/*.c; the template
+# service_object links them.  An object keeps only kea_service global
+# (objcopy -G): its stubs and glue are its own, so that services placed side
+# by side (all in the kernel, say) neither clash nor bind to one another's
+# copies.  trace.o alone has a rule of its own and keeps its globals.
 
 SERVICE_CFLAGS = $(TARGET_CFLAGS) -I$(BUILD)/gen -MMD -MP
+
+# One service object from its parts: $(call service_object,NAME,PARTS[,LDFLAGS])
+# under $(eval ...) links PARTS (its compiled sources and the generated
+# objects it needs) into $(BUILD)/services/NAME.o with `ld -r`, keeps only
+# kea_service global, and makes the object a boot module.
+define service_object
+$(BUILD)/services/$(1).o: $(2)
+	$$(TARGET_LD) -r$(if $(3), $(3)) -o $$@ $$^
+	objcopy -G kea_service $$@
+
+MODULES += $(BUILD)/services/$(1).o
+endef
 
 # Sources of service `s` are built here; the generated objects each needs
 # are its prerequisites, which also makes their headers exist first.
@@ -26,11 +39,7 @@ SVC_RAMDISK_GEN := $(BUILD)/gen/block_server.o
 SVC_RAMDISK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/ramdisk/*.c))
 
 $(SVC_RAMDISK_OBJ): $(SVC_RAMDISK_GEN)
-$(BUILD)/services/ramdisk.o: $(SVC_RAMDISK_OBJ) $(SVC_RAMDISK_GEN)
-	$(TARGET_LD) -r -o $@ $^
-	objcopy -G kea_service $@
-
-MODULES += $(BUILD)/services/ramdisk.o
+$(eval $(call service_object,ramdisk,$(SVC_RAMDISK_OBJ) $(SVC_RAMDISK_GEN)))
 
 # --- ata: the primary IDE/ATA disk, PIO with its interrupt ---------------------
 SVC_ATA_GEN := $(addprefix $(BUILD)/gen/,block_server.o atastat_server.o ataintr_server.o \
@@ -38,11 +47,7 @@ SVC_ATA_GEN := $(addprefix $(BUILD)/gen/,block_server.o atastat_server.o ataintr
 SVC_ATA_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/ata/*.c))
 
 $(SVC_ATA_OBJ): $(SVC_ATA_GEN)
-$(BUILD)/services/ata.o: $(SVC_ATA_OBJ) $(SVC_ATA_GEN)
-	$(TARGET_LD) -r -o $@ $^
-	objcopy -G kea_service $@
-
-MODULES += $(BUILD)/services/ata.o
+$(eval $(call service_object,ata,$(SVC_ATA_OBJ) $(SVC_ATA_GEN)))
 
 -include $(wildcard $(BUILD)/services/*/*.d)
 
@@ -98,12 +103,8 @@ FS_SVC_SRCOBJ := $(FS_CORE_OBJ) $(BUILD)/services/simplefs/simplefs.o \
 $(FS_SVC_SRCOBJ): SERVICE_CFLAGS += $(FS_CFLAGS)
 $(FS_SVC_SRCOBJ): $(FS_FILE_GEN) $(SVC_CZ_GEN)
 
-$(BUILD)/services/simplefs.o: $(BUILD)/services/simplefs/simplefs.o $(FS_CORE_OBJ) $(FS_FILE_GEN)
-	$(TARGET_LD) -r -o $@ $^
-	objcopy -G kea_service $@
-$(BUILD)/services/cachefs.o: $(BUILD)/services/cachefs/cachefs.o $(FS_CORE_OBJ) $(FS_FILE_GEN)
-	$(TARGET_LD) -r -o $@ $^
-	objcopy -G kea_service $@
+$(eval $(call service_object,simplefs,$(BUILD)/services/simplefs/simplefs.o $(FS_CORE_OBJ) $(FS_FILE_GEN)))
+$(eval $(call service_object,cachefs,$(BUILD)/services/cachefs/cachefs.o $(FS_CORE_OBJ) $(FS_FILE_GEN)))
 $(ZLIB_DIR)/.extracted: $(ZLIB_A)
 	@test -r $< || { echo "$<: missing; run 'make deps' (package lib32z1-dev)"; exit 1; }
 	rm -rf $(@D) && mkdir -p $(@D)
@@ -115,11 +116,7 @@ $(ZLIB_OBJ): $(ZLIB_DIR)/.extracted
 # one copy now, as a final link would, so that the object needs no group
 # resolution later (objcopy -G makes the helpers local: a host program
 # linking compress.o, tests/host/kfs, would bind to discarded copies).
-$(BUILD)/services/compress.o: $(SVC_CZ_OBJ) $(SVC_CZ_GEN) $(ZLIB_OBJ)
-	$(TARGET_LD) -r --force-group-allocation -o $@ $^
-	objcopy -G kea_service $@
-
-MODULES += $(addprefix $(BUILD)/services/,simplefs.o cachefs.o compress.o)
+$(eval $(call service_object,compress,$(SVC_CZ_OBJ) $(SVC_CZ_GEN) $(ZLIB_OBJ),--force-group-allocation))
 
 # The services linked into test programs, each descriptor renamed
 # (kea_service -> simplefs_service, ...).
@@ -149,15 +146,9 @@ VM_TESTS      := vm_admin vm_bad
 
 $(SVC_VM_OBJ): $(SVC_VM_GEN)
 $(SVC_CLOCK_OBJ) $(SVC_MRU_OBJ): $(SVC_CLOCK_GEN)
-$(BUILD)/services/vm.o: $(SVC_VM_OBJ) $(SVC_VM_GEN)
-	$(TARGET_LD) -r -o $@ $^
-	objcopy -G kea_service $@
-$(BUILD)/services/clock.o: $(SVC_CLOCK_OBJ) $(SVC_CLOCK_GEN)
-	$(TARGET_LD) -r -o $@ $^
-	objcopy -G kea_service $@
-$(BUILD)/services/mru.o: $(SVC_MRU_OBJ) $(SVC_CLOCK_GEN)
-	$(TARGET_LD) -r -o $@ $^
-	objcopy -G kea_service $@
+$(eval $(call service_object,vm,$(SVC_VM_OBJ) $(SVC_VM_GEN)))
+$(eval $(call service_object,clock,$(SVC_CLOCK_OBJ) $(SVC_CLOCK_GEN)))
+$(eval $(call service_object,mru,$(SVC_MRU_OBJ) $(SVC_CLOCK_GEN)))
 
 # Programs: their code and the stubs they call, one object each.
 VM_PROG_SRCOBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/vm/apps/*.c services/vm/test/*.c))
@@ -176,8 +167,7 @@ $(BUILD)/vm/vm_user.o: $(BUILD)/services/vm/test/svcmain.o $(BUILD)/services/vm.
 	@mkdir -p $(@D)
 	$(TARGET_LD) -r -o $@ $^
 
-MODULES += $(addprefix $(BUILD)/services/,vm.o clock.o mru.o) \
-           $(patsubst %,$(BUILD)/vm/%.o,$(VM_APPS) $(VM_TESTS) vm_user)
+MODULES += $(patsubst %,$(BUILD)/vm/%.o,$(VM_APPS) $(VM_TESTS) vm_user)
 -include $(wildcard $(BUILD)/services/vm/*/*.d)
 
 # Host tests (tests/host/kfs):
