@@ -182,11 +182,11 @@ FSHOST      := $(BUILD)/host/fshost
 FSHOST_SRCS := tests/host/kfs/fshost.c tests/host/kfs/fssuite.c lib/kea/errors.c \
                $(addprefix $(BUILD)/gen/,fs_client.c block_server.c thread_client.c zlib_client.c)
 
-$(FSHOST): $(FSHOST_SRCS) tests/host/kfs/fssuite.h $(FS_TEST_SVCS) $(BUILD)/gen/fs_client.h \
+$(FSHOST): $(FSHOST_SRCS) tests/host/kfs/fssuite.h $(wildcard tests/include/*.h) $(FS_TEST_SVCS) $(BUILD)/gen/fs_client.h \
         $(BUILD)/gen/zlib_client.h \
         $(BUILD)/gen/block_server.h $(BUILD)/gen/thread_client.h
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -m32 -no-pie -I$(BUILD)/gen -Iservices/fs -Iservices/compress -o $@ \
+	$(HOST_CC) $(HOST_CFLAGS) -m32 -no-pie -I$(BUILD)/gen -Iservices/fs -Iservices/compress -Itests/include -o $@ \
 	    $(FSHOST_SRCS) $(FS_TEST_SVCS)
 
 # fshost is an i386 program: started through scripts/run32 (which emulates
@@ -226,7 +226,7 @@ HOST_TESTS += $(BUILD)/host/test_zlib_objects
 # build every tests/apps/*.c as a plain program; these rules replace its
 # rules for them.  fstest links the three services (renamed descriptors)
 # and fssuite.c's tests; fsclient is a client of loaded services.
-FS_APP_CFLAGS = $(TARGET_CFLAGS) -I$(BUILD)/gen -Iservices/fs -Itests/host/kfs -MMD -MP
+FS_APP_CFLAGS = $(TARGET_CFLAGS) -I$(BUILD)/gen -Iservices/fs -Itests/host/kfs -Itests/include -MMD -MP
 FS_APP_HDRS   := $(addprefix $(BUILD)/gen/,fs_client.h block_server.h portal_client.h thread_client.h)
 
 $(BUILD)/services/fs/fssuite-target.o: tests/host/kfs/fssuite.c $(FS_APP_HDRS)

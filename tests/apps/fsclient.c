@@ -23,37 +23,15 @@
 #include "fsproto.h"
 #include "portal_client.h"
 #include "thread_client.h"
+#define CHECK_AREA "fs"
+#include "kea_check.h"
+#include "kea_pattern.h"
 
 extern const kea_binding_t kea_base_portal, kea_base_thread;
 uint32_t kea_domain_id(void);
 
 static const char *const services[] = { "simplefs", "cachefs", "compress" };
 static const char *const devices[] = { "ramdisk", "ata" };
-static const char *svc;
-static int failures;
-
-static void check(int ok, const char *name, const char *fmt, long a, long b)
-{
-    if (ok) {
-        printf("PASS: fs/%s/%s\n", svc, name);
-        return;
-    }
-    printf("FAIL: fs/%s/%s: ", svc, name);
-    printf(fmt, a, b);
-    printf("\n");
-    failures++;
-}
-#define EXPECT_EQ(name, got, want) do { \
-        long got_ = (long)(got), want_ = (long)(want); \
-        check(got_ == want_, name, "got %ld, want %ld", got_, want_); \
-    } while (0)
-
-/* The same bytes as pat() in tests/qemu/test_fs.py and fssuite.c. */
-static uint8_t pat(uint32_t seed, uint32_t i)
-{
-    uint32_t x = (i + 1) * 2654435761u ^ seed * 40503u;
-    return (uint8_t)(x >> 13 ^ x >> 5);
-}
 
 static uint8_t text(uint32_t seed, uint32_t i)
 {
