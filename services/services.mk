@@ -127,7 +127,7 @@ $(BUILD)/services/fs/%-linked.o: $(BUILD)/services/%.o
 # --- vm: virtual memory with a pluggable page-selection policy -----------------
 # services/vm: the VM service (vm.o: interfaces pager and vmctl), paging to a
 # block device and choosing victims through a policy portal (policy.idl).
-# services/policy_clock, services/policy_mru: two policies (clock.o, mru.o).
+# services/vm/policy: two policies, clock.c and mru.c (clock.o, mru.o).
 # services/vm/apps: the sequential-scan and random-access workloads
 # (vm_seq.o, vm_rand.o, programs for `spawn`).  services/vm/test: programs
 # for tests/qemu/test_vm.py: vm_user.o (the VM service run as a program, to
@@ -137,8 +137,8 @@ SVC_VM_GEN    := $(addprefix $(BUILD)/gen/,pager_server.o pager_client.o vmctl_s
                    policy_client.o block_client.o memory_client.o thread_client.o sys_client.o)
 SVC_VM_OBJ    := $(BUILD)/services/vm/vm.o
 SVC_CLOCK_GEN := $(addprefix $(BUILD)/gen/,policy_server.o thread_client.o)
-SVC_CLOCK_OBJ := $(BUILD)/services/policy_clock/clock.o
-SVC_MRU_OBJ   := $(BUILD)/services/policy_mru/mru.o
+SVC_CLOCK_OBJ := $(BUILD)/services/vm/policy/clock.o
+SVC_MRU_OBJ   := $(BUILD)/services/vm/policy/mru.o
 VM_APP_GEN    := $(addprefix $(BUILD)/gen/,vmctl_client.o policy_client.o portal_client.o \
                    sys_client.o thread_client.o)
 VM_APPS       := vm_seq vm_rand

@@ -1,5 +1,5 @@
 """Issue 5: the VM service with a pluggable page-selection policy
-(services/vm, services/policy_clock, services/policy_mru) and the paper's
+(services/vm, its policies in services/vm/policy) and the paper's
 Fig. 4: two applications paged by one VM service, the MRU policy installed
 for one of them only by a domain-rooted remap of the policy portal.
 
