@@ -129,8 +129,8 @@ $(BUILD)/services/fs/%-linked.o: $(BUILD)/services/%.o
 # block device and choosing victims through a policy portal (policy.idl).
 # services/vm/policy: two policies, clock.c and mru.c (clock.o, mru.o).
 # services/vm/apps: the sequential-scan and random-access workloads
-# (vm_seq.o, vm_rand.o, programs for `spawn`).  services/vm/test: programs
-# for tests/qemu/test_vm.py: vm_user.o (the VM service run as a program, to
+# (vm_seq.o, vm_rand.o, programs for `spawn`).  tests/vm: programs for
+# tests/qemu/test_vm.py: vm_user.o (the VM service run as a program, to
 # give it the domains right), vm_admin.o (remaps, counters, rounds of a
 # served vm_seq), vm_bad.o (bad input).
 SVC_VM_GEN    := $(addprefix $(BUILD)/gen/,pager_server.o pager_client.o vmctl_server.o \
@@ -150,25 +150,29 @@ $(eval $(call service_object,vm,$(SVC_VM_OBJ) $(SVC_VM_GEN)))
 $(eval $(call service_object,clock,$(SVC_CLOCK_OBJ) $(SVC_CLOCK_GEN)))
 $(eval $(call service_object,mru,$(SVC_MRU_OBJ) $(SVC_CLOCK_GEN)))
 
-# Programs: their code and the stubs they call, one object each.
-VM_PROG_SRCOBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/vm/apps/*.c services/vm/test/*.c))
+# Programs: their code and the stubs they call, one object each.  The test
+# programs' sources are compiled like the services'.
+VM_PROG_SRCOBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/vm/apps/*.c tests/vm/*.c))
 $(VM_PROG_SRCOBJ): $(VM_APP_GEN)
+$(BUILD)/tests/vm/%.o: tests/vm/%.c $(BASE_CLIENT)
+	@mkdir -p $(@D)
+	$(TARGET_CC) $(SERVICE_CFLAGS) -c $< -o $@
 $(BUILD)/vm/%.o: $(BUILD)/services/vm/apps/%.o $(BUILD)/services/vm/apps/vmapp.o $(VM_APP_GEN)
 	@mkdir -p $(@D)
 	$(TARGET_LD) -r -o $@ $^
-$(BUILD)/vm/%.o: $(BUILD)/services/vm/test/%.o $(VM_APP_GEN)
+$(BUILD)/vm/%.o: $(BUILD)/tests/vm/%.o $(VM_APP_GEN)
 	@mkdir -p $(@D)
 	$(TARGET_LD) -r -o $@ $^
 # vm_seq serves rounds (workload.idl) that vm_admin asks for.
 $(BUILD)/services/vm/apps/vm_seq.o $(BUILD)/vm/vm_seq.o: $(BUILD)/gen/workload_server.o
-$(BUILD)/services/vm/test/vm_admin.o $(BUILD)/vm/vm_admin.o: $(BUILD)/gen/workload_client.o
-$(BUILD)/vm/vm_user.o: $(BUILD)/services/vm/test/svcmain.o $(BUILD)/services/vm.o \
+$(BUILD)/tests/vm/vm_admin.o $(BUILD)/vm/vm_admin.o: $(BUILD)/gen/workload_client.o
+$(BUILD)/vm/vm_user.o: $(BUILD)/tests/vm/svcmain.o $(BUILD)/services/vm.o \
                        $(BUILD)/gen/portal_client.o
 	@mkdir -p $(@D)
 	$(TARGET_LD) -r -o $@ $^
 
 MODULES += $(patsubst %,$(BUILD)/vm/%.o,$(VM_APPS) $(VM_TESTS) vm_user)
--include $(wildcard $(BUILD)/services/vm/*/*.d)
+-include $(wildcard $(BUILD)/services/vm/*/*.d $(BUILD)/tests/vm/*.d)
 
 # Host tests (tests/host/kfs):
 #   test_fssuite  fshost --suite: the three objects above, the very i386
