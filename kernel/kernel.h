@@ -17,7 +17,7 @@ void sched_tick(struct trapframe *tf);         /* sched.c: every timer interrupt
 
 /* console.c: output to serial and VGA; input through the tty line discipline. */
 void console_init(void);
-void console_write(const char *s, size_t n);
+void kconsole_write(const char *s, size_t n);
 
 /* serial.c, vga.c: the two console devices. */
 void serial_init(void);

@@ -75,7 +75,7 @@ static int cmd_cat(int argc, char **argv)
     char buf[64];
     long n;
     while ((n = bmod_read(&f, buf, sizeof buf)) > 0)
-        console_write(buf, (size_t)n);
+        kconsole_write(buf, (size_t)n);
     return 0;
 }
 
@@ -197,7 +197,7 @@ static int cmd_destroy(int argc, char **argv)
     struct service *s = service_of_domain(d);
     char svc[SERVICE_NAME] = "";
     if (s) strlcpy(svc, s->name, sizeof svc);
-    int r = domain_destroy(d);
+    int r = kdomain_destroy(d);
     if (r < 0) printf("destroy: %s: %s\n", argv[1], kea_strerror(r));
     else if (svc[0]) printf("destroyed %s, and service %s with it (no fini)\n", argv[1], svc);
     else printf("destroyed %s\n", argv[1]);

@@ -127,13 +127,17 @@ struct portal {
     int held;                       /* a replacement holds new calls (kernel/migrate.c) */
 };
 
-/* Each group below is defined in the file its marker names. */
+/* Each group below is defined in the file its marker names.  A kernel
+ * function named like a base service's client stub (<iface>_<proc>, which
+ * services link: portal_create, domain_destroy, thread_exit...) carries a
+ * k prefix (kportal_create), so that the two stay apart in GDB once service
+ * symbols are loaded (docs/debugging.md). */
 
 /* domain.c: domains, their page tables and activation slots */
 extern struct domain *kernel_domain;
 void domains_init(void);
-struct domain *domain_create(const char *name, uint32_t rights);
-int  domain_destroy(struct domain *d);
+struct domain *kdomain_create(const char *name, uint32_t rights);
+int  kdomain_destroy(struct domain *d);
 struct domain *domain_by_id(int id);
 struct domain *domain_by_name(const char *name);
 int  domain_map(struct domain *d, uint32_t va, uint32_t npages, int writable, uint8_t **kva_out);
@@ -152,7 +156,7 @@ struct domain *domain_at(int i);
 struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *arg);
 struct thread *thread_create_user(struct domain *d, const char *name, uint32_t entry, uint32_t arg,
                                   uint32_t arg2);
-void thread_exit(int status) __attribute__((noreturn));
+void kthread_exit(int status) __attribute__((noreturn));
 void user_frame_init(struct trapframe *tf, uint32_t eip, uint32_t esp);
 struct thread *thread_by_id(int id);
 struct thread *thread_at(int i);
@@ -169,15 +173,15 @@ void sleep_ticks(uint32_t ticks);
 void set_kstack(uint32_t top);      /* TSS esp0 and SYSENTER_ESP */
 
 /* portal.c: portals, their tables and remapping */
-struct portal *portal_create(struct domain *d, const char *name, idc_handler_t h, void *arg,
+struct portal *kportal_create(struct domain *d, const char *name, idc_handler_t h, void *arg,
                              uint32_t iface_id, uint32_t in_max, uint32_t out_max);
-int  portal_grant(struct domain *to, struct portal *p);          /* returns the local id */
+int  kportal_grant(struct domain *to, struct portal *p);          /* returns the local id */
 void portal_kill_domain(struct domain *d);
-void portal_revoke(struct portal *p);
+void kportal_revoke(struct portal *p);
 void portal_retarget(struct portal *p, struct domain *d, idc_handler_t h, void *arg, const void *owner);
 void portal_get(struct portal *p);
 void portal_put(struct portal *p);
-int  portal_release(struct domain *d, int local);
+int  kportal_release(struct domain *d, int local);
 void portal_release_table(struct domain *d);
 struct portal *portal_by_id(int id);
 struct portal *portal_by_name(const char *name);
