@@ -1,9 +1,13 @@
-/* The kernel monitor: a small command line on the console, used until the
- * shell domain is loaded (and when it cannot be).  Besides looking around it
- * can provoke each kind of failure, so tests can check how the kernel
- * reports them.  A boot module named `autorun` holds commands it runs first,
- * one a line, as if typed (for sessions with no one at the console, such as
- * a debugger driving QEMU: docs/debugging.md). */
+/* The kernel monitor: the test and debug console, a small command line on
+ * the console when the kernel command line says console=monitor (the QEMU
+ * tests boot so) or the shell domain cannot start.  It provokes each kind
+ * of failure (`fault`), so tests can check how the kernel reports them;
+ * loads, spawns and destroys what the tests need; and lists a little.  A
+ * boot module named `autorun` holds commands it runs first, one a line, as
+ * if typed (for sessions with no one at the console, such as a debugger
+ * driving QEMU: docs/debugging.md).  Everything else is the shell's
+ * (shell/, docs/shell.md), and new commands go there: a command stays here
+ * only while a test under tests/qemu uses it. */
 #include <stdio.h>
 #include <assert.h>
 #include <stdlib.h>
@@ -171,21 +175,6 @@ static int cmd_domains(int argc, char **argv)
     return 0;
 }
 
-static const char *const state_names[] = { "unused", "runnable", "running", "sleeping", "zombie" };
-
-static int cmd_threads(int argc, char **argv)
-{
-    (void)argc; (void)argv;
-    printf("  id name             state    root             depth in\n");
-    for (int i = 0; i < MAX_THREADS; i++) {
-        struct thread *t = thread_at(i);
-        if (t)
-            printf("  %2d %-16s %-8s %-16s %5d %s\n", t->id, t->name, state_names[t->state],
-                   t->root->name, t->depth + 1, t->act[t->depth].dom->name);
-    }
-    return 0;
-}
-
 static int cmd_destroy(int argc, char **argv)
 {
     (void)argc;
@@ -208,20 +197,6 @@ static int cmd_sleep(int argc, char **argv)
 {
     (void)argc;
     sleep_ticks((uint32_t)strtoul(argv[1], 0, 0) * timer_hz / 1000 + 1);
-    return 0;
-}
-
-/* Loaded objects and where their regions are (also what GDB reads). */
-static int cmd_objects(int argc, char **argv)
-{
-    (void)argc; (void)argv;
-    printf("  %-16s %-12s %-8s %-8s %-8s %-8s %-8s\n", "object", "domain", "text", "rodata", "data", "bss", "got");
-    for (struct kobj *o = kobj_list(); o; o = o->next) {
-        printf("  %-16s %-12s", o->name, o->dom->name);
-        for (int r = 0; r < EO_NREGIONS; r++)
-            printf(" %08x", o->eo.region[r].size ? o->eo.region[r].run : 0);
-        printf("\n");
-    }
     return 0;
 }
 
@@ -303,10 +278,8 @@ static const struct command commands[] = {
     { "fault",    "KIND",        "provoke a fault: pf pfw de ud gp bp panic assert", cmd_fault },
     { "spawn",    "MODULE [RIGHTS [ARG...]]", "run MODULE's main(n, \"ARG...\") in a new domain", cmd_spawn },
     { "domains",  "",            "list domains",                              cmd_domains },
-    { "threads",  "",            "list threads",                              cmd_threads },
     { "destroy",  "DOMAIN",      "destroy a domain and all it owns",          cmd_destroy },
     { "sleep",    "MS",          "wait MS milliseconds",                      cmd_sleep },
-    { "objects",  "",            "loaded objects and their regions",          cmd_objects },
     { "load",     "MODULE [kernel|user] [as NAME]", "load a service object (default: user)", cmd_load },
     { "unload",   "NAME [--force]", "unload a service",                       cmd_unload },
     { "services", "",            "loaded services",                           cmd_services },
