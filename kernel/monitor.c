@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kea/memlayout.h>
+#include <kea/sysinfo.h>
 #include "i386/x86.h"
 #include "i386/arch.h"
 #include "kernel.h"
 #include "proc.h"
 #include "udomain.h"
-#include "load.h"
 #include "service.h"
 
 #define MAXARGS 8
@@ -162,16 +162,16 @@ static int cmd_spawn(int argc, char **argv)
     return 0;
 }
 
+/* The listings print the records the sys service gives the shell. */
 static int cmd_domains(int argc, char **argv)
 {
     (void)argc; (void)argv;
     printf("  id name                 pages threads active calls rights\n");
-    for (int i = 0; i < domain_count(); i++) {
-        struct domain *d = domain_at(i);
-        if (d)
-            printf("  %2d %-20s %5u %7d %6d %5u %#x\n", d->id, d->name, d->pages, d->nthreads,
-                   d->active, d->calls_in, d->rights);
-    }
+    struct sys_domain r;
+    for (int i = 0; i < domain_count(); i++)
+        if (sysinfo_domain((uint32_t)i, &r))
+            printf("  %2u %-20s %5u %7u %6u %5u %#x\n", r.id, r.name, r.pages, r.threads, r.active,
+                   r.calls_in, r.rights);
     return 0;
 }
 
@@ -246,17 +246,13 @@ static int cmd_services(int argc, char **argv)
 {
     (void)argc; (void)argv;
     printf("  %-16s %-6s %-16s %-24s %8s %8s\n", "name", "where", "domain", "interfaces", "size", "calls");
-    for (struct service *s = service_list(); s; s = s->next) {
-        char dom[DOMAIN_NAME + 8], ifs[KEA_SERVICE_MAX_IFACES * SERVICE_IFNAME] = "-";
-        snprintf(dom, sizeof dom, "%s(%d)", s->dom->name, s->dom->id);
-        for (uint32_t k = 0; k < s->nifaces; k++) {     /* always fits: names are shorter */
-            if (k) strlcat(ifs, ",", sizeof ifs);
-            else ifs[0] = 0;
-            strlcat(ifs, s->iface[k], sizeof ifs);
-        }
-        printf("  %-16s %-6s %-16s %-24s %8u %8u\n", s->name,
-               s->where == PLACE_KERNEL ? "kernel" : "user", dom, ifs,
-               kobj_size(s->obj), service_calls(s));
+    struct sys_service r;
+    for (uint32_t i = 0; sysinfo_service(i, &r); i++) {
+        struct domain *d = domain_by_id((int)r.dom);
+        char dom[DOMAIN_NAME + 8];
+        snprintf(dom, sizeof dom, "%s(%u)", d ? d->name : "?", r.dom);
+        printf("  %-16s %-6s %-16s %-24s %8u %8u\n", r.name, r.kernel ? "kernel" : "user", dom,
+               r.ifaces[0] ? r.ifaces : "-", r.size, r.calls);
     }
     return 0;
 }

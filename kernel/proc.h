@@ -209,6 +209,9 @@ int  portal_call(struct portal *p, uint32_t proc, struct idc_args *a); /* no tab
 void basesvc_init(void);
 void basesvc_thread_exited(int tid, int status);
 struct portal *sysinfo_portal(void);
+struct sys_domain; struct sys_service;          /* include/kea/sysinfo.h */
+int  sysinfo_domain(uint32_t i, struct sys_domain *r);     /* sys.domains' record i */
+int  sysinfo_service(uint32_t i, struct sys_service *r);   /* sys.services' record i */
 void kbench_init(void);
 
 /* i386/swtch.S, i386/idc_entry.S: saved kernel contexts, the way to user mode */
