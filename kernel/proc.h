@@ -71,7 +71,6 @@ struct domain {
     struct portal *pager;           /* handles faults in the paged area, or NULL */
     uint32_t faults;                /* page faults delivered to the pager */
     uint32_t pages;                 /* user pages mapped */
-    uint32_t calls_in;              /* IDCs served */
 };
 
 struct activation {
