@@ -10,6 +10,7 @@
 #define CHECK_AREA "fs"
 #include "kea_check.h"
 #include "kea_pattern.h"
+#include "kea_fsfill.h"
 
 /* ---- the RAM disk the tests look into ---------------------------------------- */
 
@@ -85,22 +86,7 @@ static uint8_t text(uint32_t seed, uint32_t i)
     return (uint8_t)w[col % 8 < n ? col % 8 : n - 1];
 }
 
-typedef uint8_t (*gen_t)(uint32_t seed, uint32_t i);
-static uint8_t buf[4096], buf2[4096];
-
-/* Write [off, off + len) of generated content in 4096-byte calls. */
-static int fill(const kea_binding_t *b, uint32_t h, uint32_t off, uint32_t len, gen_t g,
-                uint32_t seed)
-{
-    for (uint32_t done = 0; done < len; ) {
-        uint32_t n = len - done < sizeof buf ? len - done : sizeof buf, size;
-        for (uint32_t i = 0; i < n; i++) buf[i] = g(seed, off + done + i);
-        int r = fs_write(b, h, off + done, buf, n, &size);
-        if (r < 0) return r;
-        done += n;
-    }
-    return 0;
-}
+static uint8_t buf2[4096];
 
 /* Do [off, off + len) hold the generated content (g NULL: zeros)?  Read in
  * calls of `step` bytes.  Returns the first bad offset + 1, 0 if all good,
