@@ -40,31 +40,21 @@ HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -Iinclude
 
 HOST_TESTS  :=          # host test executables; each prints PASS:/FAIL: lines
 HOST_TOOLS  :=          # host tools built by `all`
-KERNEL_SRCS :=          # sources linked into the kernel
-LIBC_SRCS   :=          # the minimal C library (kernel and user domains)
 MODULES     :=          # boot module files given to QEMU/GRUB (name = file name)
 QEMU_TESTS  :=          # python files with test_* functions run against QEMU
 
--include scripts/idl.mk
--include lib/kea/kea.mk
--include lib/rt/rt.mk
--include lib/libc/libc.mk
--include lib/lmm/lmm.mk
--include kernel/kernel.mk
--include loader/loader.mk
--include services/services.mk
--include services/apps/apps.mk
--include shell/shell.mk
--include tests/tests.mk
--include tests/apps/apps.mk
-
-QEMU       := qemu-system-i386
-QEMU_MEM   := 128
-QEMU_FLAGS := -m $(QEMU_MEM) -display none -serial stdio -monitor none -no-reboot \
-              -device isa-debug-exit,iobase=0xf4,iosize=0x04
-INITRD     := $(subst $(space),$(comma),$(strip $(MODULES)))
-comma := ,
-space := $(empty) $(empty)
+include scripts/idl.mk
+include lib/kea/kea.mk
+include lib/rt/rt.mk
+include lib/libc/libc.mk
+include lib/lmm/lmm.mk
+include kernel/kernel.mk
+include loader/loader.mk
+include services/services.mk
+include services/apps/apps.mk
+include shell/shell.mk
+include tests/tests.mk
+include tests/apps/apps.mk
 
 .PHONY: all deps run iso run-iso debug test bench bench-linux demo fuzz clean check-deps print-modules
 all: $(BUILD)/kernel.elf $(HOST_TOOLS) $(MODULES)

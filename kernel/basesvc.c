@@ -33,7 +33,7 @@ static int has_right(uint32_t right) { return (caller()->rights & right) == righ
 static int con_write(void *self, const void *data, size_t len)
 {
     (void)self;
-    console_write(data, len);
+    kconsole_write(data, len);
     return 0;
 }
 
@@ -90,7 +90,7 @@ static int th_exit(void *self, int32_t status)
         cur->end_call = 1;
         return status;
     }
-    thread_exit(status);
+    kthread_exit(status);
 }
 static int th_yield(void *self) { (void)self; sched_yield(); return 0; }
 
@@ -225,7 +225,7 @@ static int dom_destroy(void *self, uint32_t id)
     if (!has_right(RIGHT_DOMAINS)) return -KEA_EPERM;
     struct domain *d = domain_by_id((int)id);
     if (!d) return -KEA_ENOENT;
-    return domain_destroy(d);
+    return kdomain_destroy(d);
 }
 
 static int dom_lookup(void *self, const char *name, uint32_t *id)
@@ -388,14 +388,14 @@ static int po_create(void *self, uint32_t handler, uint32_t arg, uint32_t iface_
     struct domain *d = caller();
     if (!name[0] || portal_by_name(name)) return name[0] ? -KEA_EEXIST : -KEA_EINVAL;
     if (!d->is_kernel && handler >= USER_TOP) return -KEA_EINVAL;
-    struct portal *p = portal_create(d, name, (idc_handler_t)handler, (void *)arg, iface_id,
+    struct portal *p = kportal_create(d, name, (idc_handler_t)handler, (void *)arg, iface_id,
                                      IDC_BUF_MAX, IDC_BUF_MAX);
     if (!p) return -KEA_ENOMEM;
     if (d->is_kernel && cur->depth >= 1 && cur->act[cur->depth - 1].portal)
         p->owner = cur->act[cur->depth - 1].portal->owner;   /* the kernel-placed creator */
-    int l = portal_grant(d, p);
+    int l = kportal_grant(d, p);
     if (l < 0) {
-        portal_revoke(p);
+        kportal_revoke(p);
         return l;
     }
     *sys = (uint32_t)p->id;
@@ -409,7 +409,7 @@ static int po_grant(void *self, uint32_t local, uint32_t to, uint32_t *their)
     struct domain *d = caller(), *t = domain_by_id((int)to);
     if (local >= IDC_MAX_PORTALS || !d->ptab[local].cur) return -KEA_EBADPORTAL;
     if (!t) return -KEA_ENOENT;
-    int l = portal_grant(t, d->ptab[local].cur);
+    int l = kportal_grant(t, d->ptab[local].cur);
     if (l < 0) return l;
     *their = (uint32_t)l;
     return 0;
@@ -426,7 +426,7 @@ static int po_bind(void *self, const char *name, uint32_t *local, uint32_t *ifac
             *local = (uint32_t)i;
             goto found;
         }
-    int l = portal_grant(d, p);
+    int l = kportal_grant(d, p);
     if (l < 0) return l;
     *local = (uint32_t)l;
 found:
@@ -450,14 +450,14 @@ static int po_revoke(void *self, uint32_t sys)
     struct portal *p = portal_by_id((int)sys);
     if (!p || !p->dom) return -KEA_ENOENT;
     if (p->dom != caller() && !has_right(RIGHT_DOMAINS)) return -KEA_EPERM;
-    portal_revoke(p);
+    kportal_revoke(p);
     return 0;
 }
 
 static int po_release(void *self, uint32_t local)
 {
     (void)self;
-    return portal_release(caller(), (int)local);
+    return kportal_release(caller(), (int)local);
 }
 
 static int po_remap(void *self, uint32_t dom, uint32_t local, uint32_t to_sys)
@@ -553,17 +553,17 @@ static struct irq_server irq_srv = { &irq_ops, 0 };
 void basesvc_init(void)
 {
     struct portal *p[BASE_NPORTALS];
-    p[BASE_CONSOLE] = portal_create(kernel_domain, "kernel.console", console_dispatch, &console_srv,
+    p[BASE_CONSOLE] = kportal_create(kernel_domain, "kernel.console", console_dispatch, &console_srv,
                                     CONSOLE_IFACE_ID, IDC_BUF_MAX, IDC_BUF_MAX);
-    p[BASE_THREAD] = portal_create(kernel_domain, "kernel.thread", thread_dispatch, &thread_srv,
+    p[BASE_THREAD] = kportal_create(kernel_domain, "kernel.thread", thread_dispatch, &thread_srv,
                                    THREAD_IFACE_ID, 0, 0);
-    p[BASE_DOMAIN] = portal_create(kernel_domain, "kernel.domain", domain_dispatch, &domain_srv,
+    p[BASE_DOMAIN] = kportal_create(kernel_domain, "kernel.domain", domain_dispatch, &domain_srv,
                                    DOMAIN_IFACE_ID, 64, 0);
-    p[BASE_MEMORY] = portal_create(kernel_domain, "kernel.memory", memory_dispatch, &memory_srv,
+    p[BASE_MEMORY] = kportal_create(kernel_domain, "kernel.memory", memory_dispatch, &memory_srv,
                                    MEMORY_IFACE_ID, IDC_BUF_MAX, IDC_BUF_MAX);
-    p[BASE_PORTAL] = portal_create(kernel_domain, "kernel.portal", portal_dispatch, &portal_srv,
+    p[BASE_PORTAL] = kportal_create(kernel_domain, "kernel.portal", portal_dispatch, &portal_srv,
                                    PORTAL_IFACE_ID, 64, 0);
-    p[BASE_IRQ] = portal_create(kernel_domain, "kernel.irq", irq_dispatch, &irq_srv,
+    p[BASE_IRQ] = kportal_create(kernel_domain, "kernel.irq", irq_dispatch, &irq_srv,
                                 IRQ_IFACE_ID, 0, 0);
     p[BASE_SYS] = sysinfo_portal();
     for (int i = 0; i < BASE_NPORTALS; i++)

@@ -18,7 +18,7 @@ int putchar(int c)
     return (unsigned char)c;
 }
 
-void console_write(const char *s, size_t n)
+void kconsole_write(const char *s, size_t n)
 {
     while (n--)
         putchar(*s++);

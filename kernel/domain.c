@@ -31,7 +31,7 @@ void domains_init(void)
     domains[0] = &kdomain;
 }
 
-struct domain *domain_create(const char *name, uint32_t rights)
+struct domain *kdomain_create(const char *name, uint32_t rights)
 {
     int id = 1;
     while (id < MAX_DOMAINS && domains[id]) id++;
@@ -259,7 +259,7 @@ static int killable(struct thread *t)
 
 /* Destroy d and everything it owns.  Refused while a thread from elsewhere
  * executes inside it or one of its own threads cannot be killed. */
-int domain_destroy(struct domain *d)
+int kdomain_destroy(struct domain *d)
 {
     if (!d || d->is_kernel || !d->alive) return -KEA_EINVAL;
     for (int i = 0; i < MAX_THREADS; i++) {

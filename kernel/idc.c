@@ -451,7 +451,7 @@ void user_exception(struct trapframe *tf)
     printf("\n");
     if (t->depth == 0) {
         printf("kea: thread %d ended by the fault\n", t->id);
-        thread_exit(-KEA_ECALLEEFAULT);
+        kthread_exit(-KEA_ECALLEEFAULT);
     }
     printf("kea: call unwound, caller gets %s\n", kea_strerror(-KEA_ECALLEEFAULT));
     user_frame_reset(tf);                /* the callee's segments and flags stay behind */

@@ -86,7 +86,7 @@ int irqsvc_attach(struct domain *d, int irq, int local)
     char name[16];
     snprintf(name, sizeof name, "irq%d", irq);
     s->thread = thread_create_kernel(name, irq_thread, s);
-    if (!s->thread || irq_attach(irq, irq_to_thread, s) < 0) {
+    if (!s->thread || kirq_attach(irq, irq_to_thread, s) < 0) {
         s->portal->refs--;
         s->portal = 0;
         return -KEA_ENOMEM;
@@ -104,7 +104,7 @@ int irqsvc_detach(struct domain *d, int irq)
         return 0;
     }
     if (!s->portal || s->dom != d) return -KEA_ENOENT;
-    irq_attach(irq, 0, 0);
+    kirq_attach(irq, 0, 0);
     s->portal->refs--;            /* its domain still holds it in its table */
     s->portal = 0;
     wakeup(s);                    /* the thread sees no portal and ends */

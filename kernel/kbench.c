@@ -79,7 +79,7 @@ static int load_cost(void *s, uint32_t *runtime, uint32_t *program, uint32_t *re
         *relocate = r == 0 && n ? (uint32_t)(rdtsc() - t3) / n : 0;
     } else
         printf("kernel.bench: %s\n", err);
-    domain_destroy(d);
+    kdomain_destroy(d);
     *runtime = (uint32_t)(t1 - t0);
     *program = (uint32_t)(t2 - t1);
     return o ? 0 : -KEA_ENOENT;
@@ -90,7 +90,7 @@ static struct bench_server server = { &ops, 0 };
 
 void kbench_init(void)
 {
-    struct portal *p = portal_create(kernel_domain, "kernel.bench", bench_dispatch, &server,
+    struct portal *p = kportal_create(kernel_domain, "kernel.bench", bench_dispatch, &server,
                                      BENCH_IFACE_ID, 0, 0);
     if (!p || kea_bind("kernel", BENCH_IFACE_NAME, BENCH_IFACE_ID, &self) < 0)
         panic("cannot create kernel.bench");

@@ -30,7 +30,7 @@ int kea_bind(const char *service, const char *iface, uint32_t iface_id, kea_bind
     for (int i = 0; i < IDC_MAX_PORTALS && local < 0; i++)
         if (kernel_domain->ptab[i].cur == p || kernel_domain->ptab[i].orig == p)
             local = i;
-    if (local < 0) local = portal_grant(kernel_domain, p);
+    if (local < 0) local = kportal_grant(kernel_domain, p);
     if (local < 0) return local;
     b->portal = (uint32_t)local;
     b->iface_id = iface_id;

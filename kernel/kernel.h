@@ -17,7 +17,7 @@ void sched_tick(struct trapframe *tf);         /* sched.c: every timer interrupt
 
 /* console.c: output to serial and VGA; input through the tty line discipline. */
 void console_init(void);
-void console_write(const char *s, size_t n);
+void kconsole_write(const char *s, size_t n);
 
 /* serial.c, vga.c: the two console devices. */
 void serial_init(void);
@@ -35,7 +35,7 @@ int  tty_read(char *buf, size_t n);       /* blocks; cooked: up to and including
 int  tty_getc(void);                      /* blocks; one byte */
 int  tty_poll(void);                      /* bytes ready to read now */
 extern uint64_t tty_first_read_tsc;       /* rdtsc at the first read: the first prompt (kbench) */
-extern uint64_t kmain_tsc;                /* rdtsc on entry to kmain (kbench) */
+extern uint64_t kmain_tsc;                /* main.c: rdtsc on entry to kmain (kbench) */
 
 /* pmem.c: physical memory (LMM over the Multiboot map) and pages. */
 #define LMMF_1MB  0x1u
@@ -76,13 +76,13 @@ size_t bmod_size(const struct bmod_file *f);
 /* ksyms.c: the kernel's own symbol table, for backtraces. */
 const char *ksym_name(uint32_t addr, uint32_t *offset);
 int ksym_lookup(const char *name, uint32_t *addr);
-void backtrace_here(void);
-const char *trap_name(uint32_t trapno);
+void backtrace_here(void);                /* i386/backtrace.c */
+const char *trap_name(uint32_t trapno);   /* i386/trap.c */
 
 /* monitor.c: the kernel console until the shell domain exists. */
 void monitor_run(void);
 
-void kernel_poweroff(void) __attribute__((noreturn));
-int  cmdline_has(const char *opt);      /* a word of the kernel command line */
+void kernel_poweroff(void) __attribute__((noreturn));   /* panic.c */
+int  cmdline_has(const char *opt);      /* main.c: a word of the kernel command line */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 #endif

@@ -1,20 +1,24 @@
-/* The kernel monitor: a small command line on the console, used until the
- * shell domain is loaded (and when it cannot be).  Besides looking around it
- * can provoke each kind of failure, so tests can check how the kernel
- * reports them.  A boot module named `autorun` holds commands it runs first,
- * one a line, as if typed (for sessions with no one at the console, such as
- * a debugger driving QEMU: docs/debugging.md). */
+/* The kernel monitor: the test and debug console, a small command line on
+ * the console when the kernel command line says console=monitor (the QEMU
+ * tests boot so) or the shell domain cannot start.  It provokes each kind
+ * of failure (`fault`), so tests can check how the kernel reports them;
+ * loads, spawns and destroys what the tests need; and lists a little.  A
+ * boot module named `autorun` holds commands it runs first, one a line, as
+ * if typed (for sessions with no one at the console, such as a debugger
+ * driving QEMU: docs/debugging.md).  Everything else is the shell's
+ * (shell/, docs/shell.md), and new commands go there: a command stays here
+ * only while a test under tests/qemu uses it. */
 #include <stdio.h>
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <kea/memlayout.h>
+#include <kea/sysinfo.h>
 #include "i386/x86.h"
 #include "i386/arch.h"
 #include "kernel.h"
 #include "proc.h"
 #include "udomain.h"
-#include "load.h"
 #include "service.h"
 
 #define MAXARGS 8
@@ -75,7 +79,7 @@ static int cmd_cat(int argc, char **argv)
     char buf[64];
     long n;
     while ((n = bmod_read(&f, buf, sizeof buf)) > 0)
-        console_write(buf, (size_t)n);
+        kconsole_write(buf, (size_t)n);
     return 0;
 }
 
@@ -158,31 +162,16 @@ static int cmd_spawn(int argc, char **argv)
     return 0;
 }
 
+/* The listings print the records the sys service gives the shell. */
 static int cmd_domains(int argc, char **argv)
 {
     (void)argc; (void)argv;
     printf("  id name                 pages threads active calls rights\n");
-    for (int i = 0; i < domain_count(); i++) {
-        struct domain *d = domain_at(i);
-        if (d)
-            printf("  %2d %-20s %5u %7d %6d %5u %#x\n", d->id, d->name, d->pages, d->nthreads,
-                   d->active, d->calls_in, d->rights);
-    }
-    return 0;
-}
-
-static const char *const state_names[] = { "unused", "runnable", "running", "sleeping", "zombie" };
-
-static int cmd_threads(int argc, char **argv)
-{
-    (void)argc; (void)argv;
-    printf("  id name             state    root             depth in\n");
-    for (int i = 0; i < MAX_THREADS; i++) {
-        struct thread *t = thread_at(i);
-        if (t)
-            printf("  %2d %-16s %-8s %-16s %5d %s\n", t->id, t->name, state_names[t->state],
-                   t->root->name, t->depth + 1, t->act[t->depth].dom->name);
-    }
+    struct sys_domain r;
+    for (int i = 0; i < domain_count(); i++)
+        if (sysinfo_domain((uint32_t)i, &r))
+            printf("  %2u %-20s %5u %7u %6u %5u %#x\n", r.id, r.name, r.pages, r.threads, r.active,
+                   r.calls_in, r.rights);
     return 0;
 }
 
@@ -197,7 +186,7 @@ static int cmd_destroy(int argc, char **argv)
     struct service *s = service_of_domain(d);
     char svc[SERVICE_NAME] = "";
     if (s) strlcpy(svc, s->name, sizeof svc);
-    int r = domain_destroy(d);
+    int r = kdomain_destroy(d);
     if (r < 0) printf("destroy: %s: %s\n", argv[1], kea_strerror(r));
     else if (svc[0]) printf("destroyed %s, and service %s with it (no fini)\n", argv[1], svc);
     else printf("destroyed %s\n", argv[1]);
@@ -208,20 +197,6 @@ static int cmd_sleep(int argc, char **argv)
 {
     (void)argc;
     sleep_ticks((uint32_t)strtoul(argv[1], 0, 0) * timer_hz / 1000 + 1);
-    return 0;
-}
-
-/* Loaded objects and where their regions are (also what GDB reads). */
-static int cmd_objects(int argc, char **argv)
-{
-    (void)argc; (void)argv;
-    printf("  %-16s %-12s %-8s %-8s %-8s %-8s %-8s\n", "object", "domain", "text", "rodata", "data", "bss", "got");
-    for (struct kobj *o = kobj_list(); o; o = o->next) {
-        printf("  %-16s %-12s", o->name, o->dom->name);
-        for (int r = 0; r < EO_NREGIONS; r++)
-            printf(" %08x", o->eo.region[r].size ? o->eo.region[r].run : 0);
-        printf("\n");
-    }
     return 0;
 }
 
@@ -271,17 +246,13 @@ static int cmd_services(int argc, char **argv)
 {
     (void)argc; (void)argv;
     printf("  %-16s %-6s %-16s %-24s %8s %8s\n", "name", "where", "domain", "interfaces", "size", "calls");
-    for (struct service *s = service_list(); s; s = s->next) {
-        char dom[DOMAIN_NAME + 8], ifs[KEA_SERVICE_MAX_IFACES * SERVICE_IFNAME] = "-";
-        snprintf(dom, sizeof dom, "%s(%d)", s->dom->name, s->dom->id);
-        for (uint32_t k = 0; k < s->nifaces; k++) {     /* always fits: names are shorter */
-            if (k) strlcat(ifs, ",", sizeof ifs);
-            else ifs[0] = 0;
-            strlcat(ifs, s->iface[k], sizeof ifs);
-        }
-        printf("  %-16s %-6s %-16s %-24s %8u %8u\n", s->name,
-               s->where == PLACE_KERNEL ? "kernel" : "user", dom, ifs,
-               kobj_size(s->obj), service_calls(s));
+    struct sys_service r;
+    for (uint32_t i = 0; sysinfo_service(i, &r); i++) {
+        struct domain *d = domain_by_id((int)r.dom);
+        char dom[DOMAIN_NAME + 8];
+        snprintf(dom, sizeof dom, "%s(%u)", d ? d->name : "?", r.dom);
+        printf("  %-16s %-6s %-16s %-24s %8u %8u\n", r.name, r.kernel ? "kernel" : "user", dom,
+               r.ifaces[0] ? r.ifaces : "-", r.size, r.calls);
     }
     return 0;
 }
@@ -303,10 +274,8 @@ static const struct command commands[] = {
     { "fault",    "KIND",        "provoke a fault: pf pfw de ud gp bp panic assert", cmd_fault },
     { "spawn",    "MODULE [RIGHTS [ARG...]]", "run MODULE's main(n, \"ARG...\") in a new domain", cmd_spawn },
     { "domains",  "",            "list domains",                              cmd_domains },
-    { "threads",  "",            "list threads",                              cmd_threads },
     { "destroy",  "DOMAIN",      "destroy a domain and all it owns",          cmd_destroy },
     { "sleep",    "MS",          "wait MS milliseconds",                      cmd_sleep },
-    { "objects",  "",            "loaded objects and their regions",          cmd_objects },
     { "load",     "MODULE [kernel|user] [as NAME]", "load a service object (default: user)", cmd_load },
     { "unload",   "NAME [--force]", "unload a service",                       cmd_unload },
     { "services", "",            "loaded services",                           cmd_services },

@@ -58,7 +58,7 @@ static void portal_drop(struct portal *p)
     }
 }
 
-struct portal *portal_create(struct domain *d, const char *name, idc_handler_t h, void *arg,
+struct portal *kportal_create(struct domain *d, const char *name, idc_handler_t h, void *arg,
                              uint32_t iface_id, uint32_t in_max, uint32_t out_max)
 {
     if (!d || !d->alive || in_max > IDC_BUF_MAX || out_max > IDC_BUF_MAX) return 0;
@@ -94,7 +94,7 @@ static void undo_remaps_to(struct portal *p);
 /* Revoke a portal: invocations of it fail with -KEA_EDEAD from now on, and
  * every remap that redirected calls to it is undone, so callers of an
  * unloaded interposer or upgrade fall back to what they reached before. */
-void portal_revoke(struct portal *p)
+void kportal_revoke(struct portal *p)
 {
     uint32_t f = irq_save();
     if (p->dom) {
@@ -119,7 +119,7 @@ void portal_retarget(struct portal *p, struct domain *d, idc_handler_t h, void *
     irq_restore(f);
 }
 
-int portal_grant(struct domain *to, struct portal *p)
+int kportal_grant(struct domain *to, struct portal *p)
 {
     if (!to || !to->alive || !p) return -KEA_EINVAL;
     uint32_t f = irq_save();
@@ -135,7 +135,7 @@ int portal_grant(struct domain *to, struct portal *p)
 }
 
 /* Drop one entry of d's table (and the binding it hid, if remapped). */
-int portal_release(struct domain *d, int local)
+int kportal_release(struct domain *d, int local)
 {
     if (local < 0 || local >= IDC_MAX_PORTALS || !d->ptab[local].cur) return -KEA_EBADPORTAL;
     if (!d->is_kernel && local < BASE_NPORTALS) return -KEA_EPERM;   /* the base services stay */
@@ -151,7 +151,7 @@ void portal_kill_domain(struct domain *d)
 {
     for (int i = 0; i < MAX_SYS_PORTALS; i++)
         if (portals[i] && portals[i]->dom == d)
-            portal_revoke(portals[i]);
+            kportal_revoke(portals[i]);
 }
 
 /* ---- domain-rooted maps: open addressing, linear probing --------------- */

@@ -71,7 +71,6 @@ struct domain {
     struct portal *pager;           /* handles faults in the paged area, or NULL */
     uint32_t faults;                /* page faults delivered to the pager */
     uint32_t pages;                 /* user pages mapped */
-    uint32_t calls_in;              /* IDCs served */
 };
 
 struct activation {
@@ -127,21 +126,23 @@ struct portal {
     int held;                       /* a replacement holds new calls (kernel/migrate.c) */
 };
 
-extern struct thread *cur;          /* the running thread */
-extern struct domain *kernel_domain;
+/* Each group below is defined in the file its marker names.  A kernel
+ * function named like a base service's client stub (<iface>_<proc>, which
+ * services link: portal_create, domain_destroy, thread_exit...) carries a
+ * k prefix (kportal_create), so that the two stay apart in GDB once service
+ * symbols are loaded (docs/debugging.md). */
 
-/* domain.c */
+/* domain.c: domains, their page tables and activation slots */
+extern struct domain *kernel_domain;
 void domains_init(void);
-struct domain *domain_create(const char *name, uint32_t rights);
-int  domain_destroy(struct domain *d);
+struct domain *kdomain_create(const char *name, uint32_t rights);
+int  kdomain_destroy(struct domain *d);
 struct domain *domain_by_id(int id);
 struct domain *domain_by_name(const char *name);
 int  domain_map(struct domain *d, uint32_t va, uint32_t npages, int writable, uint8_t **kva_out);
 int  domain_unmap(struct domain *d, uint32_t va, uint32_t npages);
 int  domain_insert(struct domain *d, uint32_t va, void *page, int writable);
 int  domain_accessed(struct domain *d, uint32_t va, int *accessed, int *dirty);
-int  domain_call(struct domain *d, uint32_t fn, uint32_t arg);  /* run fn(arg) there */
-int  portal_call(struct portal *p, uint32_t proc, struct idc_args *a); /* no table lookup */
 int  domain_share(struct domain *from, uint32_t va, uint32_t npages, struct domain *to, uint32_t to_va, int writable);
 int  domain_copy(struct domain *from, uint32_t va, uint32_t npages, struct domain *to, uint32_t to_va);
 void *domain_kva(struct domain *d, uint32_t va);  /* kernel view of a mapped user page byte */
@@ -150,35 +151,36 @@ void slot_put(struct domain *d, struct actslot *s);
 int  domain_count(void);
 struct domain *domain_at(int i);
 
-/* thread.c / sched.c */
-void threads_init(void);
+/* thread.c: threads, their creation, exit and reaping */
 struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *arg);
 struct thread *thread_create_user(struct domain *d, const char *name, uint32_t entry, uint32_t arg,
                                   uint32_t arg2);
-void thread_exit(int status) __attribute__((noreturn));
+void kthread_exit(int status) __attribute__((noreturn));
 void user_frame_init(struct trapframe *tf, uint32_t eip, uint32_t esp);
 struct thread *thread_by_id(int id);
 struct thread *thread_at(int i);
+void thread_reap(struct thread *t);
+void kill_domain_threads(struct domain *d);
+
+/* sched.c: the running thread, switching, sleeping */
+extern struct thread *cur;          /* the running thread */
 void sched_yield(void);
 void sched(void);
-void thread_reap(struct thread *t);
 extern int need_resched;
-extern int idc_have_sysenter;
 void scheduler(void) __attribute__((noreturn));
 void sleep_ticks(uint32_t ticks);
 void set_kstack(uint32_t top);      /* TSS esp0 and SYSENTER_ESP */
-void kill_domain_threads(struct domain *d);
 
-/* portal.c */
-struct portal *portal_create(struct domain *d, const char *name, idc_handler_t h, void *arg,
+/* portal.c: portals, their tables and remapping */
+struct portal *kportal_create(struct domain *d, const char *name, idc_handler_t h, void *arg,
                              uint32_t iface_id, uint32_t in_max, uint32_t out_max);
-int  portal_grant(struct domain *to, struct portal *p);          /* returns the local id */
+int  kportal_grant(struct domain *to, struct portal *p);          /* returns the local id */
 void portal_kill_domain(struct domain *d);
-void portal_revoke(struct portal *p);
+void kportal_revoke(struct portal *p);
 void portal_retarget(struct portal *p, struct domain *d, idc_handler_t h, void *arg, const void *owner);
 void portal_get(struct portal *p);
 void portal_put(struct portal *p);
-int  portal_release(struct domain *d, int local);
+int  kportal_release(struct domain *d, int local);
 void portal_release_table(struct domain *d);
 struct portal *portal_by_id(int id);
 struct portal *portal_by_name(const char *name);
@@ -192,22 +194,32 @@ int  remap_rooted(struct domain *actor, struct domain *root, struct portal *p, s
 int  unremap_rooted(struct domain *actor, struct domain *root, struct portal *p);
 struct portal *rooted_lookup(const struct rooted_map *m, const struct portal *p);
 int  rooted_count(const struct domain *root);
-
-/* idc.c */
-void idc_init(void);
-void idc_syscall(struct trapframe *tf);
-void basesvc_init(void);
-struct portal *sysinfo_portal(void);
 int  rooted_entry(const struct domain *root, uint32_t i, struct portal **from, struct portal **to);
 uint32_t rooted_capacity(const struct domain *root);
-void kbench_init(void);
+
+/* idc.c: the IDC path */
+extern int idc_have_sysenter;
+void idc_init(void);
+void idc_syscall(struct trapframe *tf);
+int  domain_call(struct domain *d, uint32_t fn, uint32_t arg);  /* run fn(arg) there */
+int  portal_call(struct portal *p, uint32_t proc, struct idc_args *a); /* no table lookup */
+
+/* basesvc.c, sysinfo.c, kbench.c: the base services */
+void basesvc_init(void);
 void basesvc_thread_exited(int tid, int status);
+struct portal *sysinfo_portal(void);
+struct sys_domain; struct sys_service;          /* include/kea/sysinfo.h */
+int  sysinfo_domain(uint32_t i, struct sys_domain *r);     /* sys.domains' record i */
+int  sysinfo_service(uint32_t i, struct sys_service *r);   /* sys.services' record i */
+void kbench_init(void);
+
+/* i386/swtch.S, i386/idc_entry.S: saved kernel contexts, the way to user mode */
 int  kctx_save(uint32_t *ctx) __attribute__((returns_twice));  /* setjmp-like: 0, then 1 on resume */
 void kctx_resume(uint32_t *ctx) __attribute__((noreturn));
 void enter_user(struct trapframe *tf) __attribute__((noreturn));
 
-/* uaccess.S: copies with fault recovery; 0 or -KEA_EFAULT. */
+/* i386/uaccess.S: copies with fault recovery; 0 or -KEA_EFAULT. */
 int copy_from_user(void *dst, uint32_t usrc, uint32_t n);
 int copy_to_user(uint32_t udst, const void *src, uint32_t n);
-int fixup_fault(struct trapframe *tf);         /* trap.c: a fault in a copy? */
+int fixup_fault(struct trapframe *tf);         /* i386/trap.c: a fault in a copy? */
 #endif

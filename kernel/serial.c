@@ -46,7 +46,7 @@ static void serial_irq(struct trapframe *tf, void *arg)
 void serial_enable_irq(void)
 {
     if (!present) return;
-    irq_attach(COM1_IRQ, serial_irq, 0);
+    kirq_attach(COM1_IRQ, serial_irq, 0);
     outb(COM1 + IER, 0x01);          /* receive data available */
     serial_irq(0, 0);                /* anything that arrived before now */
 }

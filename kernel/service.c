@@ -228,7 +228,7 @@ static void user_drop(struct service *s, char *err, size_t errlen)
     if (!s->dom) return;
     char name[DOMAIN_NAME];
     strlcpy(name, s->dom->name, sizeof name);
-    int r = domain_destroy(s->dom);
+    int r = kdomain_destroy(s->dom);
     if (r < 0) {
         size_t n = strlen(err);
         snprintf(err + n, errlen - n, " (its domain %s is left: %s)", name, kea_strerror(r));
@@ -290,7 +290,7 @@ void service_revoke_own(struct service *s)
     for (int i = 0; i < portal_count(); i++) {
         struct portal *p = portal_at(i);
         if (p && p->dom == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0)
-            portal_revoke(p);
+            kportal_revoke(p);
     }
 }
 
@@ -302,7 +302,7 @@ static void revoke_portals(struct service *s)
     for (uint32_t i = 0; i < s->nifaces; i++)
         if (s->portal[i]) {
             s->calls_revoked += s->portal[i]->calls;
-            portal_revoke(s->portal[i]);    /* may free it: not touched again */
+            kportal_revoke(s->portal[i]);    /* may free it: not touched again */
             s->portal[i] = 0;
         }
     service_revoke_own(s);
@@ -390,7 +390,7 @@ static int start(struct service *s, const char *as, char *err, size_t errlen)
     for (uint32_t i = 0; i < d.nifaces; i++) {
         char pname[sizeof ((struct portal *)0)->name];
         snprintf(pname, sizeof pname, "%s.%s", s->name, d.iface[i].name);
-        s->portal[i] = portal_create(s->dom, pname, (idc_handler_t)d.iface[i].dispatch,
+        s->portal[i] = kportal_create(s->dom, pname, (idc_handler_t)d.iface[i].dispatch,
                                      (void *)d.iface[i].server, d.iface[i].id,
                                      IDC_BUF_MAX, IDC_BUF_MAX);
         if (s->portal[i])
@@ -514,7 +514,7 @@ static int inside(struct service *s, char *err, size_t errlen)
         struct thread *t = thread_at(i);
         if (!t || t->state == T_ZOMBIE) continue;
         if (s->where == PLACE_USER && t->root == s->dom) {
-            /* The service's own thread: domain_destroy kills it, unless it
+            /* The service's own thread: kdomain_destroy kills it, unless it
              * is out calling another user domain, which would lose its
              * caller, or busy in the kernel. */
             for (int k = 1; k <= t->depth; k++)
@@ -599,8 +599,8 @@ int service_unload(const char *name, int force, char *err, size_t errlen)
     return 0;
 }
 
-/* A domain is being destroyed (domain_destroy, from wherever): a service
- * placed there goes with it, its portals revoked by domain_destroy.  One
+/* A domain is being destroyed (kdomain_destroy, from wherever): a service
+ * placed there goes with it, its portals revoked by kdomain_destroy.  One
  * being loaded or waited for by unload --force is only marked (and off the
  * list): its loader or unloader frees it. */
 void service_object_gone(const struct kobj *o)

@@ -53,7 +53,7 @@ static int get_domain(uint32_t i, void *rec, void *ctx)
     return 1;
 }
 
-static int sys_domains(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
+static int ksys_domains(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
 {
     (void)self;
     return page(start, (uint32_t)domain_count(), sizeof(struct sys_domain), out, cap, len, next, get_domain, 0);
@@ -75,7 +75,7 @@ static int get_thread(uint32_t i, void *rec, void *ctx)
     return 1;
 }
 
-static int sys_threads(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
+static int ksys_threads(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
 {
     (void)self;
     return page(start, MAX_THREADS, sizeof(struct sys_thread), out, cap, len, next, get_thread, 0);
@@ -93,7 +93,7 @@ static int get_local(uint32_t i, void *rec, void *ctx)
     return 1;
 }
 
-static int sys_portals(void *self, uint32_t dom, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
+static int ksys_portals(void *self, uint32_t dom, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
 {
     (void)self;
     struct domain *d = domain_by_id((int)dom);
@@ -118,7 +118,7 @@ static int get_sysportal(uint32_t i, void *rec, void *ctx)
     return 1;
 }
 
-static int sys_sysportals(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
+static int ksys_sysportals(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
 {
     (void)self;
     return page(start, (uint32_t)portal_count(), sizeof(struct sys_sysportal), out, cap, len, next,
@@ -139,7 +139,7 @@ static int get_rooted(uint32_t i, void *rec, void *ctx)
     return 1;
 }
 
-static int sys_rooted(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
+static int ksys_rooted(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
 {
     (void)self;
     /* Skip empty roots and the unused tail of each map quickly. */
@@ -169,14 +169,14 @@ static int get_module(uint32_t i, void *rec, void *ctx)
     return 1;
 }
 
-static int sys_modules(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
+static int ksys_modules(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
 {
     (void)self;
     return page(start, (uint32_t)bmodfs_count(), sizeof(struct sys_module), out, cap, len, next,
                 get_module, 0);
 }
 
-static int sys_read_module(void *self, const char *name, uint32_t offset, void *data, size_t cap,
+static int ksys_read_module(void *self, const char *name, uint32_t offset, void *data, size_t cap,
                            size_t *len, uint32_t *size)
 {
     (void)self;
@@ -197,7 +197,7 @@ static struct domain *caller_domain(void)
 
 /* spec: "MODULE [kernel|user] [[as] NAME]"; errors are printed on the
  * console (where the shell's user sees them) and returned as codes. */
-static int sys_load(void *self, const char *spec, uint32_t *dom)
+static int ksys_load(void *self, const char *spec, uint32_t *dom)
 {
     (void)self;
     if (!(caller_domain()->rights & RIGHT_DOMAINS)) return -KEA_EPERM;
@@ -225,7 +225,7 @@ static int sys_load(void *self, const char *spec, uint32_t *dom)
     return 0;
 }
 
-static int sys_unload(void *self, const char *name, bool force)
+static int ksys_unload(void *self, const char *name, bool force)
 {
     (void)self;
     if (!(caller_domain()->rights & RIGHT_DOMAINS)) return -KEA_EPERM;
@@ -237,7 +237,7 @@ static int sys_unload(void *self, const char *name, bool force)
 
 /* spec: "NAME kernel|user [TIMEOUT_MS] [fail=alloc]"; errors are printed
  * on the console, as load's, and returned as codes. */
-static int sys_migrate(void *self, const char *spec, void *out, size_t cap, size_t *len)
+static int ksys_migrate(void *self, const char *spec, void *out, size_t cap, size_t *len)
 {
     (void)self;
     if (!(caller_domain()->rights & RIGHT_DOMAINS)) {
@@ -315,7 +315,7 @@ static int get_service(uint32_t i, void *rec, void *ctx)
     return 1;
 }
 
-static int sys_services(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
+static int ksys_services(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
 {
     (void)self;
     uint32_t n = 0;
@@ -323,7 +323,7 @@ static int sys_services(void *self, uint32_t start, void *out, size_t cap, size_
     return page(start, n, sizeof(struct sys_service), out, cap, len, next, get_service, 0);
 }
 
-static int sys_memory(void *self, uint32_t *free_kib, uint32_t *pages, uint32_t *heap)
+static int ksys_memory(void *self, uint32_t *free_kib, uint32_t *pages, uint32_t *heap)
 {
     (void)self;
     struct pmem_stats st;
@@ -334,7 +334,7 @@ static int sys_memory(void *self, uint32_t *free_kib, uint32_t *pages, uint32_t 
     return 0;
 }
 
-static int sys_shutdown(void *self)
+static int ksys_shutdown(void *self)
 {
     (void)self;
     struct domain *d = cur->depth > 0 ? cur->act[cur->depth - 1].dom : cur->root;
@@ -342,15 +342,21 @@ static int sys_shutdown(void *self)
     kernel_poweroff();
 }
 
+/* Record i of sys.domains and of sys.services (0 if there is none): the
+ * kernel monitor's listings print these, so that the two consoles show the
+ * same figures from the same code. */
+int sysinfo_domain(uint32_t i, struct sys_domain *r) { return get_domain(i, r, 0); }
+int sysinfo_service(uint32_t i, struct sys_service *r) { return get_service(i, r, 0); }
+
 static const struct sys_ops ops = {
-    .domains = sys_domains, .threads = sys_threads, .portals = sys_portals,
-    .sysportals = sys_sysportals, .rooted = sys_rooted, .modules = sys_modules,
-    .read_module = sys_read_module, .load = sys_load, .unload = sys_unload, .migrate = sys_migrate,
-    .services = sys_services, .memory = sys_memory, .shutdown = sys_shutdown,
+    .domains = ksys_domains, .threads = ksys_threads, .portals = ksys_portals,
+    .sysportals = ksys_sysportals, .rooted = ksys_rooted, .modules = ksys_modules,
+    .read_module = ksys_read_module, .load = ksys_load, .unload = ksys_unload, .migrate = ksys_migrate,
+    .services = ksys_services, .memory = ksys_memory, .shutdown = ksys_shutdown,
 };
 static struct sys_server server = { &ops, 0 };
 
 struct portal *sysinfo_portal(void)
 {
-    return portal_create(kernel_domain, "kernel.sys", sys_dispatch, &server, SYS_IFACE_ID, 256, IDC_BUF_MAX);
+    return kportal_create(kernel_domain, "kernel.sys", sys_dispatch, &server, SYS_IFACE_ID, 256, IDC_BUF_MAX);
 }

@@ -118,7 +118,7 @@ void thread_reap(struct thread *t)
     kfree(t);
 }
 
-void thread_exit(int status)
+void kthread_exit(int status)
 {
     cli();
     struct thread *t = cur;
@@ -138,7 +138,7 @@ void thread_exit(int status)
     panic("zombie thread %d ran again", t->id);
 }
 
-/* Kill the threads rooted in d (domain_destroy checked they are all at
+/* Kill the threads rooted in d (kdomain_destroy checked they are all at
  * their base activation, and none is running). */
 void kill_domain_threads(struct domain *d)
 {

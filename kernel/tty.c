@@ -51,7 +51,7 @@ static char next_byte(void)
 static void erase_one(void)
 {
     tty.len--;
-    console_write("\b \b", 3);
+    kconsole_write("\b \b", 3);
 }
 
 /* Read and edit one line into tty.line, echoing as it goes. */

@@ -20,7 +20,7 @@ void udomain_set_base_portals(struct portal **p)
 {
     memcpy(base_portals, p, sizeof base_portals);
     for (int i = 0; i < BASE_NPORTALS; i++)
-        portal_grant(kernel_domain, base_portals[i]);
+        kportal_grant(kernel_domain, base_portals[i]);
 }
 
 static int setup_tls(struct domain *d)
@@ -69,7 +69,7 @@ struct kobj *udomain_load(struct domain *d, const char *module, char *err, size_
 /* A new user domain with TLS, base portals and the runtime loaded. */
 struct domain *udomain_create(const char *name, uint32_t rights, char *err, size_t errlen)
 {
-    struct domain *d = domain_create(name, rights);
+    struct domain *d = kdomain_create(name, rights);
     if (!d) {
         snprintf(err, errlen, domain_by_name(name) ? "a domain named '%s' exists" :
                  "cannot create domain '%s' (out of domains or memory)", name);
@@ -77,7 +77,7 @@ struct domain *udomain_create(const char *name, uint32_t rights, char *err, size
     }
     int r = setup_tls(d);
     for (int i = 0; r == 0 && i < BASE_NPORTALS; i++)
-        if (portal_grant(d, base_portals[i]) != i) r = -KEA_ENOMEM;
+        if (kportal_grant(d, base_portals[i]) != i) r = -KEA_ENOMEM;
     struct kobj *rt = 0;
     if (r == 0 && cmdline_has("rt=private")) {       /* the old way, kept tested */
         rt = udomain_load(d, RUNTIME_MODULE, err, errlen);
@@ -97,7 +97,7 @@ struct domain *udomain_create(const char *name, uint32_t rights, char *err, size
     }
     if (r < 0) snprintf(err, errlen, "setting up domain '%s': %s", name, kea_strerror(r));
     if (!rt) {
-        domain_destroy(d);
+        kdomain_destroy(d);
         return 0;
     }
     return d;
@@ -142,7 +142,7 @@ struct domain *udomain_spawn(const char *module, uint32_t rights, const char *ar
     struct thread *t = o ? thread_create_user(d, name, entry, n, USER_TLS_BASE + TLS_ARGS) : 0;
     if (!t) {
         if (o) snprintf(err, errlen, "cannot create a thread in %s", name);
-        domain_destroy(d);
+        kdomain_destroy(d);
         return 0;
     }
     if (tid) *tid = t->id;

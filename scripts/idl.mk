@@ -28,8 +28,6 @@ $(error two .idl files share a base name (they would generate the same files): $
 endif
 vpath %.idl $(sort $(dir $(IDL_SRCS)))
 
-IDL_GEN := $(foreach b,$(IDL_BASES),$(addprefix $(BUILD)/gen/$(b)_,client.h client.c server.h server.c))
-
 # Generated sources are kept for reading and debugging by the Makefile's
 # bare `.SECONDARY:` (every target).  No `.SECONDARY: FILES` here: naming
 # files would turn that into "only these", and the other intermediates (the

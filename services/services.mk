@@ -8,12 +8,25 @@
 # them (kernel/exports.c).  Every object is a boot module.
 #
 # One section per service below: SVC_<NAME>_GEN lists the generated objects
-# it links; its sources are services/<name>/*.c.  An object keeps only
-# kea_service global (objcopy -G): its stubs and glue are its own, so that
-# services placed side by side (all in the kernel, say) neither clash nor
-# bind to one another's copies.
+# it links; its sources are services/<name>/*.c; the template
+# service_object links them.  An object keeps only kea_service global
+# (objcopy -G): its stubs and glue are its own, so that services placed side
+# by side (all in the kernel, say) neither clash nor bind to one another's
+# copies.  trace.o alone has a rule of its own and keeps its globals.
 
 SERVICE_CFLAGS = $(TARGET_CFLAGS) -I$(BUILD)/gen -MMD -MP
+
+# One service object from its parts: $(call service_object,NAME,PARTS[,LDFLAGS])
+# under $(eval ...) links PARTS (its compiled sources and the generated
+# objects it needs) into $(BUILD)/services/NAME.o with `ld -r`, keeps only
+# kea_service global, and makes the object a boot module.
+define service_object
+$(BUILD)/services/$(1).o: $(2)
+	$$(TARGET_LD) -r$(if $(3), $(3)) -o $$@ $$^
+	objcopy -G kea_service $$@
+
+MODULES += $(BUILD)/services/$(1).o
+endef
 
 # Sources of service `s` are built here; the generated objects each needs
 # are its prerequisites, which also makes their headers exist first.
@@ -26,11 +39,7 @@ SVC_RAMDISK_GEN := $(BUILD)/gen/block_server.o
 SVC_RAMDISK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/ramdisk/*.c))
 
 $(SVC_RAMDISK_OBJ): $(SVC_RAMDISK_GEN)
-$(BUILD)/services/ramdisk.o: $(SVC_RAMDISK_OBJ) $(SVC_RAMDISK_GEN)
-	$(TARGET_LD) -r -o $@ $^
-	objcopy -G kea_service $@
-
-MODULES += $(BUILD)/services/ramdisk.o
+$(eval $(call service_object,ramdisk,$(SVC_RAMDISK_OBJ) $(SVC_RAMDISK_GEN)))
 
 # --- ata: the primary IDE/ATA disk, PIO with its interrupt ---------------------
 SVC_ATA_GEN := $(addprefix $(BUILD)/gen/,block_server.o atastat_server.o ataintr_server.o \
@@ -38,11 +47,7 @@ SVC_ATA_GEN := $(addprefix $(BUILD)/gen/,block_server.o atastat_server.o ataintr
 SVC_ATA_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/ata/*.c))
 
 $(SVC_ATA_OBJ): $(SVC_ATA_GEN)
-$(BUILD)/services/ata.o: $(SVC_ATA_OBJ) $(SVC_ATA_GEN)
-	$(TARGET_LD) -r -o $@ $^
-	objcopy -G kea_service $@
-
-MODULES += $(BUILD)/services/ata.o
+$(eval $(call service_object,ata,$(SVC_ATA_OBJ) $(SVC_ATA_GEN)))
 
 -include $(wildcard $(BUILD)/services/*/*.d)
 
@@ -98,12 +103,8 @@ FS_SVC_SRCOBJ := $(FS_CORE_OBJ) $(BUILD)/services/simplefs/simplefs.o \
 $(FS_SVC_SRCOBJ): SERVICE_CFLAGS += $(FS_CFLAGS)
 $(FS_SVC_SRCOBJ): $(FS_FILE_GEN) $(SVC_CZ_GEN)
 
-$(BUILD)/services/simplefs.o: $(BUILD)/services/simplefs/simplefs.o $(FS_CORE_OBJ) $(FS_FILE_GEN)
-	$(TARGET_LD) -r -o $@ $^
-	objcopy -G kea_service $@
-$(BUILD)/services/cachefs.o: $(BUILD)/services/cachefs/cachefs.o $(FS_CORE_OBJ) $(FS_FILE_GEN)
-	$(TARGET_LD) -r -o $@ $^
-	objcopy -G kea_service $@
+$(eval $(call service_object,simplefs,$(BUILD)/services/simplefs/simplefs.o $(FS_CORE_OBJ) $(FS_FILE_GEN)))
+$(eval $(call service_object,cachefs,$(BUILD)/services/cachefs/cachefs.o $(FS_CORE_OBJ) $(FS_FILE_GEN)))
 $(ZLIB_DIR)/.extracted: $(ZLIB_A)
 	@test -r $< || { echo "$<: missing; run 'make deps' (package lib32z1-dev)"; exit 1; }
 	rm -rf $(@D) && mkdir -p $(@D)
@@ -115,11 +116,7 @@ $(ZLIB_OBJ): $(ZLIB_DIR)/.extracted
 # one copy now, as a final link would, so that the object needs no group
 # resolution later (objcopy -G makes the helpers local: a host program
 # linking compress.o, tests/host/kfs, would bind to discarded copies).
-$(BUILD)/services/compress.o: $(SVC_CZ_OBJ) $(SVC_CZ_GEN) $(ZLIB_OBJ)
-	$(TARGET_LD) -r --force-group-allocation -o $@ $^
-	objcopy -G kea_service $@
-
-MODULES += $(addprefix $(BUILD)/services/,simplefs.o cachefs.o compress.o)
+$(eval $(call service_object,compress,$(SVC_CZ_OBJ) $(SVC_CZ_GEN) $(ZLIB_OBJ),--force-group-allocation))
 
 # The services linked into test programs, each descriptor renamed
 # (kea_service -> simplefs_service, ...).
@@ -130,18 +127,18 @@ $(BUILD)/services/fs/%-linked.o: $(BUILD)/services/%.o
 # --- vm: virtual memory with a pluggable page-selection policy -----------------
 # services/vm: the VM service (vm.o: interfaces pager and vmctl), paging to a
 # block device and choosing victims through a policy portal (policy.idl).
-# services/policy_clock, services/policy_mru: two policies (clock.o, mru.o).
+# services/vm/policy: two policies, clock.c and mru.c (clock.o, mru.o).
 # services/vm/apps: the sequential-scan and random-access workloads
-# (vm_seq.o, vm_rand.o, programs for `spawn`).  services/vm/test: programs
-# for tests/qemu/test_vm.py: vm_user.o (the VM service run as a program, to
+# (vm_seq.o, vm_rand.o, programs for `spawn`).  tests/vm: programs for
+# tests/qemu/test_vm.py: vm_user.o (the VM service run as a program, to
 # give it the domains right), vm_admin.o (remaps, counters, rounds of a
 # served vm_seq), vm_bad.o (bad input).
 SVC_VM_GEN    := $(addprefix $(BUILD)/gen/,pager_server.o pager_client.o vmctl_server.o \
                    policy_client.o block_client.o memory_client.o thread_client.o sys_client.o)
 SVC_VM_OBJ    := $(BUILD)/services/vm/vm.o
 SVC_CLOCK_GEN := $(addprefix $(BUILD)/gen/,policy_server.o thread_client.o)
-SVC_CLOCK_OBJ := $(BUILD)/services/policy_clock/clock.o
-SVC_MRU_OBJ   := $(BUILD)/services/policy_mru/mru.o
+SVC_CLOCK_OBJ := $(BUILD)/services/vm/policy/clock.o
+SVC_MRU_OBJ   := $(BUILD)/services/vm/policy/mru.o
 VM_APP_GEN    := $(addprefix $(BUILD)/gen/,vmctl_client.o policy_client.o portal_client.o \
                    sys_client.o thread_client.o)
 VM_APPS       := vm_seq vm_rand
@@ -149,36 +146,33 @@ VM_TESTS      := vm_admin vm_bad
 
 $(SVC_VM_OBJ): $(SVC_VM_GEN)
 $(SVC_CLOCK_OBJ) $(SVC_MRU_OBJ): $(SVC_CLOCK_GEN)
-$(BUILD)/services/vm.o: $(SVC_VM_OBJ) $(SVC_VM_GEN)
-	$(TARGET_LD) -r -o $@ $^
-	objcopy -G kea_service $@
-$(BUILD)/services/clock.o: $(SVC_CLOCK_OBJ) $(SVC_CLOCK_GEN)
-	$(TARGET_LD) -r -o $@ $^
-	objcopy -G kea_service $@
-$(BUILD)/services/mru.o: $(SVC_MRU_OBJ) $(SVC_CLOCK_GEN)
-	$(TARGET_LD) -r -o $@ $^
-	objcopy -G kea_service $@
+$(eval $(call service_object,vm,$(SVC_VM_OBJ) $(SVC_VM_GEN)))
+$(eval $(call service_object,clock,$(SVC_CLOCK_OBJ) $(SVC_CLOCK_GEN)))
+$(eval $(call service_object,mru,$(SVC_MRU_OBJ) $(SVC_CLOCK_GEN)))
 
-# Programs: their code and the stubs they call, one object each.
-VM_PROG_SRCOBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/vm/apps/*.c services/vm/test/*.c))
+# Programs: their code and the stubs they call, one object each.  The test
+# programs' sources are compiled like the services'.
+VM_PROG_SRCOBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/vm/apps/*.c tests/vm/*.c))
 $(VM_PROG_SRCOBJ): $(VM_APP_GEN)
+$(BUILD)/tests/vm/%.o: tests/vm/%.c $(BASE_CLIENT)
+	@mkdir -p $(@D)
+	$(TARGET_CC) $(SERVICE_CFLAGS) -c $< -o $@
 $(BUILD)/vm/%.o: $(BUILD)/services/vm/apps/%.o $(BUILD)/services/vm/apps/vmapp.o $(VM_APP_GEN)
 	@mkdir -p $(@D)
 	$(TARGET_LD) -r -o $@ $^
-$(BUILD)/vm/%.o: $(BUILD)/services/vm/test/%.o $(VM_APP_GEN)
+$(BUILD)/vm/%.o: $(BUILD)/tests/vm/%.o $(VM_APP_GEN)
 	@mkdir -p $(@D)
 	$(TARGET_LD) -r -o $@ $^
 # vm_seq serves rounds (workload.idl) that vm_admin asks for.
 $(BUILD)/services/vm/apps/vm_seq.o $(BUILD)/vm/vm_seq.o: $(BUILD)/gen/workload_server.o
-$(BUILD)/services/vm/test/vm_admin.o $(BUILD)/vm/vm_admin.o: $(BUILD)/gen/workload_client.o
-$(BUILD)/vm/vm_user.o: $(BUILD)/services/vm/test/svcmain.o $(BUILD)/services/vm.o \
+$(BUILD)/tests/vm/vm_admin.o $(BUILD)/vm/vm_admin.o: $(BUILD)/gen/workload_client.o
+$(BUILD)/vm/vm_user.o: $(BUILD)/tests/vm/svcmain.o $(BUILD)/services/vm.o \
                        $(BUILD)/gen/portal_client.o
 	@mkdir -p $(@D)
 	$(TARGET_LD) -r -o $@ $^
 
-MODULES += $(addprefix $(BUILD)/services/,vm.o clock.o mru.o) \
-           $(patsubst %,$(BUILD)/vm/%.o,$(VM_APPS) $(VM_TESTS) vm_user)
--include $(wildcard $(BUILD)/services/vm/*/*.d)
+MODULES += $(patsubst %,$(BUILD)/vm/%.o,$(VM_APPS) $(VM_TESTS) vm_user)
+-include $(wildcard $(BUILD)/services/vm/*/*.d $(BUILD)/tests/vm/*.d)
 
 # Host tests (tests/host/kfs):
 #   test_fssuite  fshost --suite: the three objects above, the very i386
@@ -192,11 +186,11 @@ FSHOST      := $(BUILD)/host/fshost
 FSHOST_SRCS := tests/host/kfs/fshost.c tests/host/kfs/fssuite.c lib/kea/errors.c \
                $(addprefix $(BUILD)/gen/,fs_client.c block_server.c thread_client.c zlib_client.c)
 
-$(FSHOST): $(FSHOST_SRCS) tests/host/kfs/fssuite.h $(FS_TEST_SVCS) $(BUILD)/gen/fs_client.h \
+$(FSHOST): $(FSHOST_SRCS) tests/host/kfs/fssuite.h $(wildcard tests/include/*.h) $(FS_TEST_SVCS) $(BUILD)/gen/fs_client.h \
         $(BUILD)/gen/zlib_client.h \
         $(BUILD)/gen/block_server.h $(BUILD)/gen/thread_client.h
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -m32 -no-pie -I$(BUILD)/gen -Iservices/fs -Iservices/compress -o $@ \
+	$(HOST_CC) $(HOST_CFLAGS) -m32 -no-pie -I$(BUILD)/gen -Iservices/fs -Iservices/compress -Itests/include -o $@ \
 	    $(FSHOST_SRCS) $(FS_TEST_SVCS)
 
 # fshost is an i386 program: started through scripts/run32 (which emulates
@@ -236,7 +230,7 @@ HOST_TESTS += $(BUILD)/host/test_zlib_objects
 # build every tests/apps/*.c as a plain program; these rules replace its
 # rules for them.  fstest links the three services (renamed descriptors)
 # and fssuite.c's tests; fsclient is a client of loaded services.
-FS_APP_CFLAGS = $(TARGET_CFLAGS) -I$(BUILD)/gen -Iservices/fs -Itests/host/kfs -MMD -MP
+FS_APP_CFLAGS = $(TARGET_CFLAGS) -I$(BUILD)/gen -Iservices/fs -Itests/host/kfs -Itests/include -MMD -MP
 FS_APP_HDRS   := $(addprefix $(BUILD)/gen/,fs_client.h block_server.h portal_client.h thread_client.h)
 
 $(BUILD)/services/fs/fssuite-target.o: tests/host/kfs/fssuite.c $(FS_APP_HDRS)

@@ -65,7 +65,7 @@ void tss_load_iomap(const uint8_t *map);
 
 void idt_init(void);
 typedef void (*irq_handler_t)(struct trapframe *tf, void *arg);
-int  irq_attach(int irq, irq_handler_t fn, void *arg);
+int  kirq_attach(int irq, irq_handler_t fn, void *arg);
 void irq_mask(int irq, int masked);
 
 void pic_init(void);

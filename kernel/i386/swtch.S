@@ -56,7 +56,7 @@ kthread_start:
         pushl   %esi
         call    *%ebx
         pushl   %eax
-        call    thread_exit
+        call    kthread_exit
 
 /* A new user thread starts here: its trap frame is on the stack. */
         .globl uthread_start

@@ -25,5 +25,5 @@ void timer_init(unsigned hz)
     outb(PIT_CMD, 0x34);                 /* channel 0, lo/hi byte, rate generator */
     outb(PIT_CH0, divisor & 0xff);
     outb(PIT_CH0, (divisor >> 8) & 0xff);
-    irq_attach(0, timer_irq, 0);
+    kirq_attach(0, timer_irq, 0);
 }

@@ -50,7 +50,7 @@ void idt_init(void)
     __asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
-int irq_attach(int irq, irq_handler_t fn, void *arg)
+int kirq_attach(int irq, irq_handler_t fn, void *arg)
 {
     if (irq < 0 || irq >= NIRQ || (irq_table[irq].fn && fn))
         return -1;

@@ -4,7 +4,6 @@
 BASE_IDLS   := $(wildcard kernel/base/*.idl)
 BASE_NAMES  := $(notdir $(BASE_IDLS:.idl=))
 BASE_CLIENT := $(patsubst %,$(BUILD)/gen/%_client.o,$(BASE_NAMES))
-BASE_SERVER := $(patsubst %,$(BUILD)/gen/%_server.o,$(BASE_NAMES))
 LIBKEA_SRCS := $(wildcard lib/kea/*.c)
 LIBKEA_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIBKEA_SRCS))
 

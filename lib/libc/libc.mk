@@ -12,7 +12,6 @@
 LIBC_FILES := assert.c ctype.c errno.c format.c misc.c printf.c qsort.c \
               sprintf.c strdup.c string.c strtol.c
 LIBC_SRC   := $(addprefix lib/libc/,$(LIBC_FILES))
-LIBC_SRCS  += $(LIBC_SRC)
 LIBC_OBJS  := $(patsubst %.c,$(BUILD)/%.o,$(LIBC_SRC))
 
 $(BUILD)/libc.a: $(LIBC_OBJS)

@@ -9,7 +9,7 @@ APP_PLAIN := $(filter-out tests/apps/echosrv.c tests/apps/probe.c,$(wildcard tes
 APP_OBJS := $(patsubst tests/apps/%.c,$(BUILD)/apps/%.o,$(APP_PLAIN)) \
             $(BUILD)/apps/srv_f.o $(BUILD)/apps/srv_g.o $(BUILD)/apps/srv_h.o \
             $(BUILD)/apps/probe_a.o $(BUILD)/apps/probe_b.o
-APP_CFLAGS = $(TARGET_CFLAGS) -I$(BUILD)/gen -MMD -MP
+APP_CFLAGS = $(TARGET_CFLAGS) -I$(BUILD)/gen -Itests/include -MMD -MP
 
 $(BUILD)/apps/%.part.o: tests/apps/%.c $(BASE_CLIENT) $(APP_GEN)
 	@mkdir -p $(dir $@)
@@ -31,4 +31,4 @@ MODULES += $(APP_OBJS)
 -include $(wildcard $(BUILD)/apps/*.d)
 
 # The service loader's test services and build check (tests/svc).
--include tests/svc/svc.mk
+include tests/svc/svc.mk

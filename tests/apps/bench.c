@@ -9,28 +9,13 @@
 #include "domain_client.h"
 #include "portal_client.h"
 #include "bench_client.h"
+#include "kea_bench.h"
 
 extern const kea_binding_t kea_base_thread, kea_base_domain, kea_base_portal;
 uint32_t kea_domain_id(void);
 
 #define BATCH 200
 #define ROUNDS 7
-
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static uint32_t median(uint32_t *v, int n)
-{
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint32_t t = v[j]; v[j] = v[j - 1]; v[j - 1] = t;
-        }
-    return v[n / 2];
-}
 
 /* Instructions per call of op(), minus the empty loop. */
 #define MEASURE(name, setup, op) do { \

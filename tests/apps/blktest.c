@@ -31,6 +31,8 @@
 #include "block_client.h"
 #include "atastat_client.h"
 #include "thread_client.h"
+#define CHECK_AREA "blk"
+#include "kea_check.h"
 
 extern const kea_binding_t kea_base_thread;
 
@@ -39,31 +41,11 @@ static const char *const names[] = { "rd_k", "rd_u", "ata_k", "ata_u" };
 #define BLK       512u
 #define MAX_RUN   (IDC_BUF_MAX / BLK)
 
-static const char *svc;
 static kea_binding_t blk;
 static uint32_t nblocks, seed;
 static uint32_t *gen;                   /* each block's last generation written (0: none yet) */
 static uint32_t next_gen = 1;
-static int failures;
 static volatile uint32_t blocks_read, blocks_written;   /* what this program transferred */
-
-/* One check's line; on failure, fmt says why with a and b (it may use
- * only the first: printf ignores arguments left over). */
-static void check(int ok, const char *name, const char *fmt, long a, long b)
-{
-    if (ok) {
-        printf("PASS: blk/%s/%s\n", svc, name);
-        return;
-    }
-    printf("FAIL: blk/%s/%s: ", svc, name);
-    printf(fmt, a, b);
-    printf("\n");
-    failures++;
-}
-#define EXPECT_EQ(name, got, want) do { \
-        long got_ = (long)(got), want_ = (long)(want); \
-        check(got_ == want_, name, "got %ld, want %ld", got_, want_); \
-    } while (0)
 
 /* ---- patterns ---- */
 

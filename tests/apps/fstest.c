@@ -19,28 +19,12 @@
 #include "thread_client.h"
 #include "fsproto.h"
 #include "fssuite.h"
+#define CHECK_AREA "fs"
+#include "kea_check.h"
 
 extern const kea_binding_t kea_base_portal, kea_base_thread;
 extern const struct kea_service simplefs_service, cachefs_service, compress_service;
 uint32_t kea_domain_id(void);
-
-static int failures;
-
-static void check(int ok, const char *name, const char *fmt, long a, long b)
-{
-    if (ok) {
-        printf("PASS: fs/%s\n", name);
-        return;
-    }
-    printf("FAIL: fs/%s: ", name);
-    printf(fmt, a, b);
-    printf("\n");
-    failures++;
-}
-#define EXPECT_EQ(name, got, want) do { \
-        long got_ = (long)(got), want_ = (long)(want); \
-        check(got_ == want_, name, "got %ld, want %ld", got_, want_); \
-    } while (0)
 
 static int add(const char *name, idc_handler_t handler, void *arg, uint32_t iface_id)
 {

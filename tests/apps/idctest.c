@@ -10,27 +10,11 @@
 #include "portal_client.h"
 #include "thread_client.h"
 #include "memory_client.h"
+#define CHECK_AREA "idc"
+#include "kea_check.h"
 
 extern const kea_binding_t kea_base_portal, kea_base_thread, kea_base_domain, kea_base_memory;
 uint32_t kea_domain_id(void);
-
-static int failures;
-
-static void check(int ok, const char *name, const char *fmt, long a, long b)
-{
-    if (ok) {
-        printf("PASS: idc/%s\n", name);
-    } else {
-        printf("FAIL: idc/%s: ", name);
-        printf(fmt, a, b);
-        printf("\n");
-        failures++;
-    }
-}
-#define EXPECT_EQ(name, got, want) do { \
-        long got_ = (long)(got), want_ = (long)(want); \
-        check(got_ == want_, name, "got %ld, want %ld", got_, want_); \
-    } while (0)
 
 /* Spawn a module and wait until its portal `portal_name` exists. */
 static uint32_t start(const char *module, const char *portal_name)

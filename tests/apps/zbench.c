@@ -14,25 +14,10 @@
 #include <kea/idc.h>
 #include "fs_client.h"
 #include "zlib_client.h"
+#include "kea_bench.h"
 
 #define FILE_KIB 64
 #define ROUNDS   5
-
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static uint32_t median(uint32_t *v, int n)
-{
-    for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-            uint32_t t = v[j]; v[j] = v[j - 1]; v[j - 1] = t;
-        }
-    return v[n / 2];
-}
 
 /* Text: words drawn at random from a small vocabulary, in lines, so that
  * it compresses about as well as prose (2-3 times), and no two chunks are

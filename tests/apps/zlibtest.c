@@ -11,6 +11,7 @@
 #include <string.h>
 #include <kea/idc.h>
 #include "zlib_client.h"
+#include "kea_pattern.h"
 
 static int failures;
 
@@ -20,13 +21,7 @@ static void check(int ok, const char *name, long got)
     if (!ok) failures++;
 }
 
-/* The same bytes as pat() and text() in tests/qemu/test_zlib.py. */
-static uint8_t pat(uint32_t seed, uint32_t i)
-{
-    uint32_t x = (i + 1) * 2654435761u ^ seed * 40503u;
-    return (uint8_t)(x >> 13 ^ x >> 5);
-}
-
+/* The same bytes as text() in tests/qemu/test_zlib.py (pat(): kea_pattern.h). */
 static uint8_t text(uint32_t seed, uint32_t i)
 {
     static const char line[] = "the quick kea remaps the lazy portal, file after file\n";

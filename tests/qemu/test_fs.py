@@ -24,7 +24,7 @@ EXERCISE, LOOP, WRITE, VERIFY, SUM, CORRUPT, REMAP, FULL = range(1, 9)
 
 
 def pat(seed, i):
-    """The bytes of pat() in fsclient.c."""
+    """The bytes of pat() in tests/include/kea_pattern.h."""
     x = (((i + 1) * 2654435761) ^ (seed * 40503)) & 0xFFFFFFFF
     return (x >> 13 ^ x >> 5) & 0xFF
 

@@ -1,12 +1,12 @@
 """Issue 5: the VM service with a pluggable page-selection policy
-(services/vm, services/policy_clock, services/policy_mru) and the paper's
+(services/vm, its policies in services/vm/policy) and the paper's
 Fig. 4: two applications paged by one VM service, the MRU policy installed
 for one of them only by a domain-rooted remap of the policy portal.
 
 The workloads (services/vm/apps) print one line per round with the VM
 service's counters for their own domain; vm_seq without an argument runs
 its rounds when asked (its workload portal), on its own thread.
-services/vm/test has the administrator's tool (vm_admin: remaps, counters,
+tests/vm has the administrator's tool (vm_admin: remaps, counters,
 rounds of a served vm_seq: what the shell's remap and call commands do),
 the bad-input checks (vm_bad) and vm_user, the VM service run as a program
 so that it can hold the domains right in a user domain.

@@ -22,7 +22,7 @@ GZ_MISSING = {"open", "close", "read", "write", "lseek64", "__errno_location",
 
 
 def pat(seed, i):
-    """The bytes of pat() in zlibtest.c."""
+    """The bytes of pat() in tests/include/kea_pattern.h."""
     x = (((i + 1) * 2654435761) ^ (seed * 40503)) & 0xFFFFFFFF
     return (x >> 13 ^ x >> 5) & 0xFF
 

@@ -15,26 +15,17 @@ import sys
 import tempfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "host"))
+from groups import Groups  # noqa: E402
 IDLGEN = os.path.join(ROOT, "scripts", "idlgen.py")
 
 spec = importlib.util.spec_from_file_location("idlgen", IDLGEN)
 idlgen = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(idlgen)
 
-failed = False
 
 
-def group(name, fn):
-    global failed
-    try:
-        fn()
-        print(f"PASS: idl/{name}", flush=True)
-    except AssertionError as e:
-        print(f"FAIL: idl/{name}: {e}", flush=True)
-        failed = True
-    except Exception as e:      # a bug in the generator or the test: still one line
-        print(f"FAIL: idl/{name}: {type(e).__name__}: {e}", flush=True)
-        failed = True
+group = Groups("idl")
 
 
 def run_gen(*args):
@@ -278,4 +269,4 @@ def test_doc_example():
 group("gen-errors", test_errors)
 group("gen-ids", test_ids)
 group("gen-doc-example", test_doc_example)
-sys.exit(1 if failed else 0)
+group.exit()

@@ -7,6 +7,10 @@
 #include "fsformat.h"
 #include "fsproto.h"
 #include "fssuite.h"
+#define CHECK_AREA "fs"
+#include "kea_check.h"
+#include "kea_pattern.h"
+#include "kea_fsfill.h"
 
 /* ---- the RAM disk the tests look into ---------------------------------------- */
 
@@ -60,27 +64,7 @@ static void new_disk(uint32_t nblocks)
     memset(fssuite_disk, 0, (size_t)nblocks * 512);
 }
 
-/* ---- checking ------------------------------------------------------------------ */
-
-static int failures;
-static const char *svc = "";            /* prefix of the check names */
-
-static void check(int ok, const char *name, const char *fmt, long a, long b)
-{
-    if (ok) {
-        printf("PASS: fs/%s%s\n", svc, name);
-        return;
-    }
-    printf("FAIL: fs/%s%s: ", svc, name);
-    printf(fmt, a, b);
-    printf("\n");
-    failures++;
-}
-#define EXPECT_EQ(name, got, want) do { \
-        long got_ = (long)(got), want_ = (long)(want); \
-        check(got_ == want_, name, "got %ld, want %ld", got_, want_); \
-    } while (0)
-#define EXPECT(name, cond) check((cond) != 0, name, "%ld%ld", 0, 0)
+/* ---- checking (tests/include/kea_check.h; svc names the file system) ----------- */
 
 static kea_binding_t bind(const char *name)
 {
@@ -88,13 +72,6 @@ static kea_binding_t bind(const char *name)
     int r = FS_BIND(name, &b);
     if (r < 0) printf("FAIL: fs/bind-%s: %s\n", name, kea_strerror(r)), failures++;
     return b;
-}
-
-/* Bytes of a test file: a function of the seed and the position. */
-static uint8_t pat(uint32_t seed, uint32_t i)
-{
-    uint32_t x = (i + 1) * 2654435761u ^ seed * 40503u;
-    return (uint8_t)(x >> 13 ^ x >> 5);
 }
 
 /* Compressible text: numbered lines of a few words. */
@@ -109,22 +86,7 @@ static uint8_t text(uint32_t seed, uint32_t i)
     return (uint8_t)w[col % 8 < n ? col % 8 : n - 1];
 }
 
-typedef uint8_t (*gen_t)(uint32_t seed, uint32_t i);
-static uint8_t buf[4096], buf2[4096];
-
-/* Write [off, off + len) of generated content in 4096-byte calls. */
-static int fill(const kea_binding_t *b, uint32_t h, uint32_t off, uint32_t len, gen_t g,
-                uint32_t seed)
-{
-    for (uint32_t done = 0; done < len; ) {
-        uint32_t n = len - done < sizeof buf ? len - done : sizeof buf, size;
-        for (uint32_t i = 0; i < n; i++) buf[i] = g(seed, off + done + i);
-        int r = fs_write(b, h, off + done, buf, n, &size);
-        if (r < 0) return r;
-        done += n;
-    }
-    return 0;
-}
+static uint8_t buf2[4096];
 
 /* Do [off, off + len) hold the generated content (g NULL: zeros)?  Read in
  * calls of `step` bytes.  Returns the first bad offset + 1, 0 if all good,
@@ -724,22 +686,20 @@ int fssuite_run(const char *group)
 {
     static const char *const filesys[] = { "simplefs", "cachefs" };
     int all = strcmp(group, "all") == 0;
-    char prefix[32];
     failures = 0;
     for (int i = 0; i < 2; i++) {
-        snprintf(prefix, sizeof prefix, "%s/", filesys[i]);
-        svc = prefix;
+        svc = filesys[i];
         if (all || strcmp(group, "basic") == 0) basic(filesys[i]);
         if (all || strcmp(group, "large") == 0) large(filesys[i]);
         if (all || strcmp(group, "full") == 0) full(filesys[i]);
         if (all || strcmp(group, "corrupt") == 0) corrupt(filesys[i]);
         if (all || strcmp(group, "crash") == 0) crash(filesys[i]);
     }
-    svc = "";
+    svc = NULL;
     if (all || strcmp(group, "switch") == 0) switching();
     if (all || strcmp(group, "cache") == 0) caching();
-    svc = "compress/";
+    svc = "compress";
     if (all || strcmp(group, "compress") == 0) compression();
-    svc = "";
+    svc = NULL;
     return failures;
 }

@@ -15,6 +15,8 @@ import sys
 import tempfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "host"))
+from groups import Groups  # noqa: E402
 KFS = os.path.join(ROOT, "scripts", "kfs.py")
 FSHOST = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build", "host", "fshost")
 RUN32 = os.path.join(ROOT, "scripts", "run32")     # fshost is i386: see scripts/run32
@@ -23,21 +25,10 @@ spec = importlib.util.spec_from_file_location("kfs", KFS)
 kfs = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(kfs)
 
-failed = False
 tmp = tempfile.mkdtemp(prefix="kfs-test-")
 
 
-def group(name, fn):
-    global failed
-    try:
-        fn()
-        print(f"PASS: kfs/{name}", flush=True)
-    except AssertionError as e:
-        print(f"FAIL: kfs/{name}: {e}", flush=True)
-        failed = True
-    except Exception as e:      # a bug in the tool or the test: still one line
-        print(f"FAIL: kfs/{name}: {type(e).__name__}: {e}", flush=True)
-        failed = True
+group = Groups("kfs")
 
 
 def run(*args):
@@ -316,4 +307,4 @@ def t_c_full_disk():
 for name, fn in list(globals().items()):
     if name.startswith("t_") and callable(fn):
         group(name[2:].replace("_", "-"), fn)
-sys.exit(1 if failed else 0)
+group.exit()

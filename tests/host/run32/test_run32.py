@@ -15,23 +15,14 @@ test executable (test_idl32).  Prints PASS:/FAIL: lines, exits 1 if any failed.
 import os, subprocess, sys, tempfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "host"))
+from groups import Groups  # noqa: E402
 RUN32 = os.path.join(ROOT, "scripts", "run32")
 PROBE, SUITE = sys.argv[1], sys.argv[2]
-failed = False
 tmp = tempfile.mkdtemp(prefix="kea-run32-")
 
 
-def check(name, fn):
-    global failed
-    try:
-        fn()
-        print(f"PASS: run32/{name}", flush=True)
-    except AssertionError as e:
-        print(f"FAIL: run32/{name}: {e}", flush=True)
-        failed = True
-    except Exception as e:
-        print(f"FAIL: run32/{name}: {type(e).__name__}: {e}", flush=True)
-        failed = True
+check = Groups("run32")
 
 
 def run32(mode, *argv):
@@ -143,4 +134,4 @@ check("suite-emulated", suite_emulated)
 check("not-i386-as-is", not_i386_as_is)
 check("errors", errors)
 check("runner-goes-on", runner_goes_on)
-sys.exit(1 if failed else 0)
+check.exit()

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <kea/base.h>
 #include <kea/service.h>
-#include "../vm/vmframe.h"
+#include "../vmframe.h"
 #include "policy_server.h"
 #include "thread_client.h"
 

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <kea/base.h>
 #include <kea/service.h>
-#include "../vm/vmframe.h"
+#include "../vmframe.h"
 #include "policy_server.h"
 #include "thread_client.h"
 
