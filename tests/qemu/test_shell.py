@@ -3,9 +3,9 @@
 Every test boots into the shell and checks what commands print: listings
 against what the test itself started, remaps by who answers a call, line
 editing by the line that ran and by what a terminal would show."""
-import os, re, subprocess
+import os, re, signal, subprocess, time
 
-from kea import PROMPT, ROOT, check
+from kea import PROMPT, ROOT, check, default_modules
 import shellboot
 
 
@@ -435,3 +435,59 @@ def test_shutdown(h):
     h.send("shutdown\n")
     h.expect("shutting down")
     check(h.wait_exit() == 0, "QEMU did not power off cleanly")
+
+
+def test_ctrl_c_reaches_the_shell_under_make_run(h):
+    """On a terminal (a pseudo-terminal here, as `make run` on a real one),
+    ^C goes to the shell, which abandons the line, rather than killing QEMU;
+    ^] x, the way out the README gives, leaves QEMU at once."""
+    import pty, select
+    modules = default_modules(h.build)
+    pid, fd = pty.fork()
+    if pid == 0:        # the child: its terminal is the pty, as under make run
+        os.chdir(ROOT)
+        os.execv("scripts/run-qemu.sh", ["scripts/run-qemu.sh", os.path.join(h.build, "kernel.elf"),
+                                         *modules])
+    seen = b""
+
+    def read_until(what, timeout=90):
+        nonlocal seen
+        end = time.time() + timeout
+        while what not in seen.replace(b"\r", b""):   # the kernel sends CR LF, the pty adds a CR
+            left = end - time.time()
+            check(left > 0, f"expected {what!r} on the terminal; it shows:\n{seen[-80:]!r}\n"
+                            f"{seen.decode(errors='replace')[-1500:]}")
+            r, _, _ = select.select([fd], [], [], min(left, 1.0))
+            if r:
+                try:
+                    data = os.read(fd, 4096)
+                except OSError:     # EIO: the other side closed
+                    data = b""
+                check(data, f"the terminal closed while waiting for {what!r}:\n"
+                            f"{seen.decode(errors='replace')[-1500:]}")
+                seen += data
+    try:
+        read_until(b"kea> ")
+        os.write(fd, b"echo not this\x03")
+        read_until(b"echo not this^C\n")
+        read_until(b"kea> ")
+        mark = len(seen)
+        os.write(fd, b"echo after\r")
+        read_until(b"\nafter\nkea> ")
+        check(b"not this" not in seen[mark:], "the abandoned line ran")
+        check(os.waitpid(pid, os.WNOHANG) == (0, 0), "QEMU ended on ^C")
+        os.write(fd, b"\x1dx")
+        end = time.time() + 30
+        while os.waitpid(pid, os.WNOHANG) == (0, 0):
+            check(time.time() < end, "^] x did not end QEMU")
+            try:
+                os.read(fd, 4096)
+            except OSError:
+                pass
+            time.sleep(0.1)
+        pid = 0
+    finally:
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)

@@ -47,3 +47,37 @@ def test_second_make_does_nothing(h):
               f"the second make did something:\n{(p.stdout + p.stderr)[-2000:]}")
     finally:
         shutil.rmtree(os.path.join(ROOT, build), ignore_errors=True)
+
+
+def test_killed_qemu_is_not_success(h):
+    """`kill` of QEMU under `make run` (run-qemu.sh): QEMU itself exits 0 on
+    SIGTERM, but the run did not end in a power-off, so the status is
+    128+15 with the reason on stderr."""
+    import signal, time
+    from kea import default_modules
+    p = subprocess.Popen(["scripts/run-qemu.sh", os.path.join(h.build, "kernel.elf"),
+                          *default_modules(h.build)], cwd=ROOT, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        qemu, end = None, time.time() + 60
+        while qemu is None and time.time() < end:       # QEMU, in the script's session
+            for d in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    st = open(f"/proc/{d}/stat").read()
+                except OSError:
+                    continue
+                rest = st[st.rindex(")") + 2:].split()
+                if st[st.index("(") + 1:st.rindex(")")].startswith("qemu-system") and \
+                        int(rest[3]) == p.pid:
+                    qemu = int(d)
+            time.sleep(0.2)
+        check(qemu, "no QEMU started by run-qemu.sh")
+        os.kill(qemu, signal.SIGTERM)
+        out, err = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+    err = err.decode(errors="replace")
+    check(p.returncode == 143, f"run-qemu.sh exited {p.returncode} after QEMU was killed:\n{err}")
+    check("kea: QEMU was stopped by signal 15 (status 143)" in err, f"no reason given:\n{err}")
