@@ -34,6 +34,7 @@ enum tty_mode tty_get_mode(void);
 int  tty_read(char *buf, size_t n);       /* blocks; cooked: up to and including '\n' */
 int  tty_getc(void);                      /* blocks; one byte */
 int  tty_poll(void);                      /* bytes ready to read now */
+void tty_output_ended(void);              /* console output ended a line */
 
 /* pmem.c: physical memory (LMM over the Multiboot map) and pages. */
 #define LMMF_1MB  0x1u

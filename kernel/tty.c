@@ -9,9 +9,18 @@
  * Cooked mode (the default) edits a line before anyone sees it: bytes are
  * echoed, backspace/DEL erase one, ^U erases the line, CR or LF ends it (a
  * CR LF pair counts once).  Raw mode hands every byte over unchanged and
- * echoes nothing; the shell uses it to do its own line editing. */
+ * echoes nothing; the shell uses it to do its own line editing.
+ *
+ * Output that comes while a raw-mode reader waits for input (a spawned
+ * program's line, a background call's result, a kernel message) lands
+ * after that reader's prompt and half-typed line.  Once such output ends a
+ * line, the reader is handed KEA_CONSOLE_REPRINT (include/kea/base.h), so
+ * that it draws its prompt and line again below the output.  Only readers
+ * of the console base service get it (tty_read); the kernel monitor's
+ * tty_getc never does. */
 #include <stddef.h>
 #include <stdio.h>
+#include <kea/base.h>
 #include "i386/x86.h"
 #include "kernel.h"
 #include "sched.h"
@@ -28,6 +37,8 @@ static struct {
     unsigned len, pos;          /* line[pos, len) not yet read */
     char last;                  /* previous byte, to fold CR LF */
     enum tty_mode mode;
+    int waiting;                /* a raw reader (tty_read) sleeps for input */
+    int reprint;                /* output came meanwhile: hand it ^R */
 } tty;
 
 void tty_input(char c)
@@ -93,10 +104,21 @@ int tty_poll(void)
     return (int)(tty.len - tty.pos + tty.qtail - tty.qhead);
 }
 
+void tty_output_ended(void)
+{
+    uint32_t f = irq_save();
+    if (tty.waiting && tty.mode == TTY_RAW) {
+        tty.reprint = 1;
+        wakeup(&tty);
+    }
+    irq_restore(f);
+}
+
 /* Cooked: at most one line (up to and including '\n').  Raw: whatever is
- * queued, at least one byte.  A cooked line not yet fully read is handed
- * out first in either mode. */
-int tty_read(char *buf, size_t n)
+ * queued, at least one byte; with `reprint`, KEA_CONSOLE_REPRINT first if
+ * output ended a line while waiting.  A cooked line not yet fully read is handed out first in
+ * either mode. */
+static int read_input(char *buf, size_t n, int reprint)
 {
     uint32_t f = irq_save();
     size_t got = 0;
@@ -105,6 +127,16 @@ int tty_read(char *buf, size_t n)
     while (got < n && tty.pos < tty.len)
         buf[got++] = tty.line[tty.pos++];
     if (tty.mode == TTY_RAW) {
+        if (got == 0 && reprint) {
+            tty.reprint = 0;
+            tty.waiting = 1;
+            while (tty.qhead == tty.qtail && !tty.reprint)
+                sleep_on(&tty);
+            tty.waiting = 0;
+            if (tty.reprint)                    /* before any input that came too */
+                buf[got++] = (char)KEA_CONSOLE_REPRINT;
+            tty.reprint = 0;
+        }
         if (got == 0)
             buf[got++] = next_byte();
         while (got < n && tty.qhead != tty.qtail)
@@ -114,9 +146,14 @@ int tty_read(char *buf, size_t n)
     return (int)got;
 }
 
+int tty_read(char *buf, size_t n)
+{
+    return read_input(buf, n, 1);
+}
+
 int tty_getc(void)
 {
     char c;
-    tty_read(&c, 1);
+    read_input(&c, 1, 0);
     return (unsigned char)c;
 }

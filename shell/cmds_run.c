@@ -92,13 +92,9 @@ int cmd_echo(int argc, char **argv)
 int cmd_sleep(int argc, char **argv)
 {
     (void)argc;
-    char *end;
-    unsigned long ms = strtoul(argv[1], &end, 10);
-    if (*end || !argv[1][0] || ms > 3600000) {
-        printf("sleep: MS must be a number of milliseconds up to 3600000\n");
-        return -1;
-    }
-    thread_sleep(&kea_base_thread, (uint32_t)ms);
+    uint32_t ms;
+    if (parse_ms("sleep", argv[1], &ms) < 0) return -1;
+    thread_sleep(&kea_base_thread, ms);
     return 0;
 }
 

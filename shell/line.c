@@ -7,7 +7,9 @@
  * ESC O H, ESC O F, ^A, ^E) move; ^K, ^U and ^W kill to the end, to the
  * start and the word before the cursor; up/down (ESC[A, ESC[B, ^P, ^N)
  * walk the history; TAB completes; ^L redraws on a cleared screen; ^C
- * abandons the line.  CR or LF ends the line, a CR LF pair counts once:
+ * abandons the line.  The console's KEA_CONSOLE_REPRINT (output from
+ * elsewhere, a spawned program's line or a background call's result,
+ * landed after the prompt) draws the prompt and the line again below it.  CR or LF ends the line, a CR LF pair counts once:
  * terminals send CR, pipes LF.
  *
  * The display is drawn with printable characters, spaces, backspaces and
@@ -28,7 +30,7 @@
 enum key {
     K_NONE, K_CHAR, K_ENTER, K_TAB, K_BACKSPACE, K_DELETE, K_LEFT, K_RIGHT,
     K_WORD_LEFT, K_WORD_RIGHT, K_HOME, K_END, K_UP, K_DOWN, K_KILL_END,
-    K_KILL_START, K_KILL_WORD, K_REDRAW, K_CANCEL, K_EOF,
+    K_KILL_START, K_KILL_WORD, K_REDRAW, K_REPRINT, K_CANCEL, K_EOF,
 };
 
 static struct {
@@ -198,6 +200,7 @@ static enum key read_key(char *c)
         case CTRL('L'): return K_REDRAW;
         case CTRL('C'): return K_CANCEL;
         case 0x1b: break;
+        case KEA_CONSOLE_REPRINT: return K_REPRINT;
         default:
             if (b >= 0x20 && b < 0x7f) {
                 *c = (char)b;
@@ -341,6 +344,9 @@ int line_read(const char *prompt, char *buf, size_t cap)
         }
         case K_REDRAW:
             printf("\x1b[H\x1b[2J");
+            redraw_all();
+            break;
+        case K_REPRINT:                 /* the output ended a line: at column 0 */
             redraw_all();
             break;
         case K_NONE:

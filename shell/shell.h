@@ -6,6 +6,7 @@
  *   line.c        raw console input: line editing, history, completion keys
  *   complete.c    what TAB completes to: commands, domains, services, ...
  *   sysq.c        the sys lists (domains, portals, ...) and name lookups
+ *   numbers.c     numbers typed in commands: one parser, one set of errors
  *   cmds_info.c   services, domains, threads, portals, mem, mods, cat
  *   cmds_remap.c  remap, unremap, call
  *   cmds_dom.c    load, unload, spawn, kill, bench, wait, shutdown
@@ -60,6 +61,16 @@ void line_show_candidates(char **cands, int n);
 
 /* ---- complete.c ---- */
 void complete_word(const char *line, size_t word_start, size_t word_end);
+
+/* ---- numbers.c ---- */
+#define NUM_MALFORMED (-1)
+#define NUM_RANGE     (-2)
+#define MAX_MS 3600000u                 /* the longest wait or sleep: an hour */
+int looks_numeric(const char *s);       /* a digit, after a sign */
+int parse_word(const char *s, uint32_t *out);   /* 0, NUM_MALFORMED or NUM_RANGE */
+const char *num_error(int r);           /* what is wrong, in words */
+/* Milliseconds, 0..MAX_MS; -1 after saying "CMD: MS must be ...". */
+int parse_ms(const char *cmd, const char *s, uint32_t *ms);
 
 /* ---- sysq.c: the sys lists, fetched whole ---- */
 struct sysq {
