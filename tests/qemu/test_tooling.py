@@ -1,5 +1,5 @@
 """Issue 2: the GRUB ISO boots, and GDB reaches kmain through QEMU's gdbstub."""
-import os, random, subprocess
+import os, random, re, subprocess
 from kea import check, ROOT
 
 
@@ -19,12 +19,28 @@ def test_grub_iso_boots_with_modules(h):
 
 
 def test_gdb_reaches_kmain(h):
-    port = str(random.randint(20000, 40000))
-    env = dict(os.environ, GDB_PORT=port,
-               GDB_BATCH="-ex continue -ex 'info registers eip' -ex 'print/x magic' -ex bt")
-    p = subprocess.run(["scripts/debug.sh", os.path.join(h.build, "kernel.elf")], cwd=ROOT,
-                       env=env, capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL)
+    """make debug's script: GDB reaches kmain; the line it prints names the
+    console's pty and the gdbstub port, which is a free one when 1234 is
+    taken (held here, as by another `make debug`)."""
+    import socket
+    held = socket.socket()
+    try:
+        held.bind(("127.0.0.1", 1234))
+        held.listen(1)
+    except OSError:
+        pass                    # taken already: the same case
+    env = dict(os.environ, GDB_BATCH="-ex continue -ex 'info registers eip' -ex 'print/x magic' -ex bt")
+    env.pop("GDB_PORT", None)
+    try:
+        p = subprocess.run(["scripts/debug.sh", os.path.join(h.build, "kernel.elf")], cwd=ROOT,
+                           env=env, capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL)
+    finally:
+        held.close()
     out = p.stdout + p.stderr
+    m = re.search(r"^debug: QEMU halted, gdbstub on 127\.0\.0\.1:(\d+); kea console on (\S+) ", out, re.M)
+    check(m, f"no debug line:\n{out[-1500:]}")
+    check(m.group(1) != "1234", "debug.sh used port 1234, which was taken")
+    check(re.fullmatch(r"/dev/pts/\d+", m.group(2)), f"the console's pty is not named: {m.group(2)}")
     check("Breakpoint 1, kmain" in out, f"kmain breakpoint not hit:\n{out[-1500:]}")
     check("0x2badb002" in out, f"kmain's magic argument not visible:\n{out[-1500:]}")
 
