@@ -3,7 +3,9 @@
 # run-qemu.sh --iso ISO              boot a GRUB ISO
 # The console is the serial port on stdin/stdout, which may be a terminal or
 # pipes (printf 'help\nshutdown\n' | make run).  Extra QEMU flags come from
-# $QEMU_EXTRA.  Exit status: 0 after a power-off, otherwise QEMU's, explained.
+# $QEMU_EXTRA, the kernel command line from $KEA_CMDLINE (console=monitor:
+# the kernel's monitor instead of the shell).  Exit status: 0 after a
+# power-off, otherwise QEMU's, explained.
 #
 # On a terminal every key goes to kea: signal=off keeps ^C (and ^Z, ^\) from
 # becoming signals to QEMU, so ^C reaches the shell, which abandons the line.
@@ -25,9 +27,9 @@ run() {
         kernel=$1; shift
         initrd=$(printf '%s,' "$@"); initrd=${initrd%,}
         if [ -n "$initrd" ]; then
-            $qemu -kernel "$kernel" -initrd "$initrd"
+            $qemu -kernel "$kernel" -initrd "$initrd" ${KEA_CMDLINE:+-append "$KEA_CMDLINE"}
         else
-            $qemu -kernel "$kernel"
+            $qemu -kernel "$kernel" ${KEA_CMDLINE:+-append "$KEA_CMDLINE"}
         fi
     fi
 }

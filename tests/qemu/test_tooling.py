@@ -97,3 +97,23 @@ def test_killed_qemu_is_not_success(h):
     err = err.decode(errors="replace")
     check(p.returncode == 143, f"run-qemu.sh exited {p.returncode} after QEMU was killed:\n{err}")
     check("kea: QEMU was stopped by signal 15 (status 143)" in err, f"no reason given:\n{err}")
+
+
+def test_make_run_takes_a_kernel_command_line(h):
+    """KEA_CMDLINE=console=monitor make run (run-qemu.sh): the kernel's
+    monitor is the console instead of the shell, as the README says."""
+    from kea import default_modules
+    kernel = os.path.join(h.build, "kernel.elf")
+    runs = {}
+    for cmdline in ("console=monitor", None):
+        env = dict(os.environ)
+        env.pop("KEA_CMDLINE", None)
+        if cmdline:
+            env["KEA_CMDLINE"] = cmdline
+        p = subprocess.run(["scripts/run-qemu.sh", kernel, *default_modules(h.build)], cwd=ROOT, env=env,
+                           input=b"help\nshutdown\n", capture_output=True, timeout=120)
+        check(p.returncode == 0, f"run-qemu.sh ({cmdline}) exited {p.returncode}: {p.stderr.decode()}")
+        runs[cmdline] = p.stdout.decode(errors="replace")
+    check("rawkeys" in runs["console=monitor"] and "kea shell in domain" not in runs["console=monitor"],
+          f"not the monitor with console=monitor:\n{runs['console=monitor'][-800:]}")
+    check("kea shell in domain" in runs[None], f"not the shell by default:\n{runs[None][-800:]}")
