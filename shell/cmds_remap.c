@@ -293,8 +293,9 @@ static int in_params(const char *sig, char *kinds, int max)
     return n;
 }
 
-/* Calls that would stop the shell itself: refused, with the reason. */
-static int stops_the_shell(const struct ifname *ifn, uint32_t proc, const uint32_t *w, int nwords)
+/* Calls that would stop the shell itself: refused, with the reason.  A
+ * background call (bg) runs on a thread of its own, which may wait. */
+static int stops_the_shell(const struct ifname *ifn, uint32_t proc, const uint32_t *w, int nwords, int bg)
 {
     if (!ifn || proc >= ifn->nprocs) return 0;
     const char *name = ifn->procs[proc];
@@ -305,6 +306,11 @@ static int stops_the_shell(const struct ifname *ifn, uint32_t proc, const uint32
     if (strcmp(ifn->name, "thread") == 0 && strcmp(name, "sleep") == 0 && nwords > 0 && w[0] > MAX_MS) {
         printf("call: refused: thread.sleep %u would stop the shell for longer than an hour "
                "(at most %u ms)\n", w[0], MAX_MS);
+        return 1;
+    }
+    if (strcmp(ifn->name, "thread") == 0 && strcmp(name, "sem_down") == 0 && !bg) {
+        printf("call: refused: thread.sem_down may wait for ever, and nothing would interrupt it "
+               "(make it a background call: '... &')\n");
         return 1;
     }
     if (strcmp(ifn->name, "domain") == 0 && strcmp(name, "destroy") == 0 && nwords > 0 &&
@@ -412,7 +418,7 @@ int cmd_call(int argc, char **argv)
             goto out;
         }
     }
-    if (stops_the_shell(ifn, proc, j->args.w, nwords)) goto out;
+    if (stops_the_shell(ifn, proc, j->args.w, nwords, bg)) goto out;
     j->args.out = j->out;
     j->args.out_cap = sizeof j->out;
     uint32_t local, iface, sys;

@@ -524,6 +524,7 @@ def test_nothing_hangs_or_stops_the_shell(h):
         "call kernel.thread exit 3 &": "call: refused: thread.exit would end the shell's own thread",
         "call kernel.thread sleep 4294967295": "call: refused: thread.sleep 4294967295 would stop the shell",
         f"call kernel.domain destroy {me}": f"call: refused: domain.destroy {me} would destroy the shell's own",
+        "call kernel.thread sem_down 1": "call: refused: thread.sem_down may wait for ever",
     }
     for line, want in refusals.items():
         out = h.cmd(line, timeout=20)
