@@ -39,7 +39,10 @@ int parse_word(const char *s, uint32_t *out)
         else if (base == 16 && *p >= 'A' && *p <= 'F') d = (unsigned)(*p - 'A' + 10);
         else return NUM_MALFORMED;
         v = v * base + d;
-        if (v > 0xffffffffull) big = 1, v = 0x100000000ull;     /* keep going: a bad digit wins */
+        if (v > 0xffffffffull) {        /* too big; read on: a bad digit is the worse mistake */
+            big = 1;
+            v = 0x100000000ull;
+        }
     }
     if (big || (neg && v > 0x80000000ull)) return NUM_RANGE;
     *out = neg ? (uint32_t)-(int64_t)v : (uint32_t)v;
