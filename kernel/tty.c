@@ -15,8 +15,11 @@
  * program's line, a background call's result, a kernel message) lands
  * after that reader's prompt and half-typed line.  Once such output ends a
  * line, the reader is handed KEA_CONSOLE_REPRINT (include/kea/base.h), so
- * that it draws its prompt and line again below the output.  Only readers
- * of the console base service get it (tty_read); the kernel monitor's
+ * that it draws its prompt and line again below the output.  Setting raw
+ * mode while in raw mode does the same for a reader that waits then: the
+ * way one thread of a program wakes another that reads (the shell's, while
+ * it waits for a program: shell/cmds_dom.c).  Only readers of
+ * the console base service get it (tty_read); the kernel monitor's
  * tty_getc never does. */
 #include <stddef.h>
 #include <stdio.h>
@@ -96,7 +99,23 @@ static void cook_line(void)
     }
 }
 
-void tty_set_mode(enum tty_mode m) { tty.mode = m; }
+/* A raw reader waiting in tty_read gets KEA_CONSOLE_REPRINT. */
+static void wake_raw_reader(void)
+{
+    uint32_t f = irq_save();
+    if (tty.waiting && tty.mode == TTY_RAW) {
+        tty.reprint = 1;
+        wakeup(&tty);
+    }
+    irq_restore(f);
+}
+
+void tty_set_mode(enum tty_mode m)
+{
+    tty.mode = m;
+    if (m == TTY_RAW)
+        wake_raw_reader();      /* raw again: someone wants the reader awake */
+}
 enum tty_mode tty_get_mode(void) { return tty.mode; }
 
 int tty_poll(void)
@@ -106,12 +125,7 @@ int tty_poll(void)
 
 void tty_output_ended(void)
 {
-    uint32_t f = irq_save();
-    if (tty.waiting && tty.mode == TTY_RAW) {
-        tty.reprint = 1;
-        wakeup(&tty);
-    }
-    irq_restore(f);
+    wake_raw_reader();
 }
 
 /* Cooked: at most one line (up to and including '\n').  Raw: whatever is

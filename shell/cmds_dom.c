@@ -7,6 +7,7 @@
 #include "domain_client.h"
 #include "portal_client.h"
 #include "thread_client.h"
+#include "console_client.h"
 #include "shell.h"
 
 #define RIGHTS_ALL 0xfu
@@ -141,6 +142,40 @@ static int wait_domain(uint32_t id, uint32_t tid, int32_t *status, int *joined)
     }
 }
 
+/* While the shell waits for a program, a thread of its own reads the
+ * console (line_watch): ^C destroys the program's domain, as ^C ends a
+ * foreground job; everything else typed meanwhile is kept for the editor.
+ * When the wait is over, the shell sets raw mode again until that thread
+ * has left: it wakes a reader that waits (kernel/tty.c). */
+struct watch {
+    uint32_t dom;
+    const char *name;
+    volatile int over, gone, killed;
+};
+
+static int watcher(uint32_t arg)
+{
+    struct watch *w = (struct watch *)arg;
+    while (!w->over) {
+        int r = line_watch();
+        if (r < 0 || w->over) break;
+        if (r == 1) {
+            /* Refused while one of its threads is calling out (a call in
+             * progress elsewhere): try again until it is between calls. */
+            int e = -KEA_EBUSY;
+            for (int tries = 0; e == -KEA_EBUSY && tries < 300 && !w->over; tries++) {
+                e = domain_destroy(&kea_base_domain, w->dom);
+                if (e == -KEA_EBUSY) thread_sleep(&kea_base_thread, 10);
+            }
+            if (e == 0) w->killed = 1;
+            else if (e != -KEA_ENOENT && !w->over)
+                printf("^C: cannot kill %s (domain %u) now: %s; ^C again\n", w->name, w->dom, err_str(e));
+        }
+    }
+    w->gone = 1;
+    return 0;                   /* the runtime ends the thread */
+}
+
 static int spawn(const char *module, const char *args, uint32_t rights, int wait)
 {
     if (need_module("spawn", module) < 0) return -1;
@@ -166,9 +201,26 @@ static int spawn(const char *module, const char *args, uint32_t rights, int wait
     }
     int32_t status = 0;
     int joined = 0;
+    static struct watch w;
+    w = (struct watch){ .dom = id, .name = name };
+    uint32_t wtid;
+    int watching = thread_create(&kea_base_thread, (uint32_t)watcher, (uint32_t)&w, &wtid) == 0;
     r = wait_domain(id, tid, &status, &joined);
+    w.over = 1;
+    while (watching && !w.gone) {           /* wake the watcher until it has left */
+        console_mode(&kea_base_console, true);
+        thread_sleep(&kea_base_thread, 10);
+    }
+    if (watching) {
+        int32_t st;
+        thread_join(&kea_base_thread, wtid, &st);
+    }
     if (r < 0) {
         printf("spawn: waiting for %s: %s\n", name, err_str(r));
+        return -1;
+    }
+    if (w.killed) {
+        printf("%s (domain %u) killed by ^C\n", name, id);
         return -1;
     }
     r = domain_destroy(&kea_base_domain, id);

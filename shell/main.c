@@ -131,7 +131,7 @@ const struct command shell_commands[] = {
       "The program's main(n, args) gets the text after MODULE and its leading\n"
       "number.  RIGHTS: all, none (the default), letters of rgdi, or a number.\n"
       "With --wait the shell waits for the program to end, prints its exit\n"
-      "status and destroys its domain.",
+      "status and destroys its domain; ^C meanwhile kills the program.",
       1, 16, cmd_spawn, c_spawn },
     { "kill", "DOMAIN", "destroy a domain and all it owns",
       0, 1, 1, cmd_kill, c_domain },

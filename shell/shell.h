@@ -54,6 +54,10 @@ int usage_error(const struct command *c);
 typedef void (*complete_fn)(const char *line, size_t word_start, size_t word_end);
 int line_read(const char *prompt, char *buf, size_t cap);   /* length, or -1 */
 void line_history_add(const char *line);
+/* For a thread reading while the shell waits for a program: one console
+ * read, its bytes queued for the editor except ^C and wake-ups; 1 if ^C
+ * came, 0 if not, -1 if the console failed. */
+int line_watch(void);
 void line_history_print(void);
 /* For completers: insert text at the cursor / list candidates. */
 void line_insert(const char *text);

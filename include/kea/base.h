@@ -9,7 +9,8 @@ extern const kea_binding_t kea_base_console, kea_base_thread, kea_base_domain,
 
 /* In raw mode a console read may start with this byte: output from
  * elsewhere (another domain, another thread, the kernel) ended a line while
- * the reader waited, below its prompt; redraw the prompt and the line.  No
- * terminal sends it (0xff is never part of UTF-8). */
+ * the reader waited, below its prompt (redraw the prompt and the line), or
+ * someone set raw mode again to wake the reader.  No terminal sends it
+ * (0xff is never part of UTF-8). */
 #define KEA_CONSOLE_REPRINT 0xff
 #endif

@@ -609,3 +609,29 @@ def test_numbers_and_errors_said_once(h):
     check(h.cmd("call f.echo ping 0x29") == "f.echo.ping: status 0 (ok); words 42 0 0\n", "ping 0x29")
     check("(no services loaded" in h.cmd("services"), "a refused load left a service")
     check(not re.search(r"^\s+\d+ shell .*\*", h.cmd("portals shell"), re.M), "a remap to itself stayed")
+
+
+def test_ctrl_c_ends_a_program_the_shell_waits_for(h):
+    """spawn --wait on a program that never ends (a server) does not hang
+    the shell: ^C kills it, as a foreground job; what was typed meanwhile
+    is kept and runs next, in order.  bench too, and cleans up after."""
+    boot(h)
+    h.send("spawn --wait hello.o\necho after hello\n")          # typed ahead, nothing lost
+    h.expect(r"hello \(domain \d+\) exited with status 7\n")
+    h.expect(r"kea> echo after hello\nafter hello\n")
+    h.expect_prompt()
+    h.send("spawn --wait srv_f.o\necho queued\n")
+    h.expect(r"f\.echo ready\n")
+    h.send("\x03")
+    h.expect(r"srv_f \(domain \d+\) killed by \^C\n")
+    h.expect(r"kea> echo queued\nqueued\n")
+    h.expect_prompt()
+    check(not re.search(r"^\s+\d+ srv_f\s", h.cmd("domains"), re.M), "srv_f left after ^C")
+    h.send("bench\n")
+    h.expect(r"BENCH function_call \d+\n", timeout=300)
+    h.send("\x03")
+    h.expect(r"bench \(domain \d+\) killed by \^C\n", timeout=300)
+    h.expect_prompt(timeout=300)
+    check(re.findall(r"^\s+\d+ (\S+)", h.cmd("domains"), re.M) == ["kernel", "shell"],
+          "bench's domains left after ^C")
+    check(h.cmd("echo fine") == "fine\n", "the shell after ^C")
