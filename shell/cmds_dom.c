@@ -7,7 +7,6 @@
 #include "domain_client.h"
 #include "portal_client.h"
 #include "thread_client.h"
-#include "console_client.h"
 #include "shell.h"
 
 #define RIGHTS_ALL 0xfu
@@ -142,40 +141,6 @@ static int wait_domain(uint32_t id, uint32_t tid, int32_t *status, int *joined)
     }
 }
 
-/* While the shell waits for a program, a thread of its own reads the
- * console (line_watch): ^C destroys the program's domain, as ^C ends a
- * foreground job; everything else typed meanwhile is kept for the editor.
- * When the wait is over, the shell sets raw mode again until that thread
- * has left: it wakes a reader that waits (kernel/tty.c). */
-struct watch {
-    uint32_t dom;
-    const char *name;
-    volatile int over, gone, killed;
-};
-
-static int watcher(uint32_t arg)
-{
-    struct watch *w = (struct watch *)arg;
-    while (!w->over) {
-        int r = line_watch();
-        if (r < 0 || w->over) break;
-        if (r == 1) {
-            /* Refused while one of its threads is calling out (a call in
-             * progress elsewhere): try again until it is between calls. */
-            int e = -KEA_EBUSY;
-            for (int tries = 0; e == -KEA_EBUSY && tries < 300 && !w->over; tries++) {
-                e = domain_destroy(&kea_base_domain, w->dom);
-                if (e == -KEA_EBUSY) thread_sleep(&kea_base_thread, 10);
-            }
-            if (e == 0) w->killed = 1;
-            else if (e != -KEA_ENOENT && !w->over)
-                printf("^C: cannot kill %s (domain %u) now: %s; ^C again\n", w->name, w->dom, err_str(e));
-        }
-    }
-    w->gone = 1;
-    return 0;                   /* the runtime ends the thread */
-}
-
 static int spawn(const char *module, const char *args, uint32_t rights, int wait)
 {
     if (need_module("spawn", module) < 0) return -1;
@@ -201,20 +166,10 @@ static int spawn(const char *module, const char *args, uint32_t rights, int wait
     }
     int32_t status = 0;
     int joined = 0;
-    static struct watch w;
-    w = (struct watch){ .dom = id, .name = name };
-    uint32_t wtid;
-    int watching = thread_create(&kea_base_thread, (uint32_t)watcher, (uint32_t)&w, &wtid) == 0;
+    static struct watch w;              /* ^C kills the program (watch.c) */
+    watch_start(&w, id, name);
     r = wait_domain(id, tid, &status, &joined);
-    w.over = 1;
-    while (watching && !w.gone) {           /* wake the watcher until it has left */
-        console_mode(&kea_base_console, true);
-        thread_sleep(&kea_base_thread, 10);
-    }
-    if (watching) {
-        int32_t st;
-        thread_join(&kea_base_thread, wtid, &st);
-    }
+    watch_stop(&w);
     if (r < 0) {
         printf("spawn: waiting for %s: %s\n", name, err_str(r));
         return -1;
@@ -321,16 +276,22 @@ int cmd_wait(int argc, char **argv)
 {
     uint32_t ms = 5000, sys, waited = 0;
     if (argc == 3 && parse_ms("wait", argv[2], &ms) < 0) return -1;
+    static struct watch w;              /* ^C ends the wait (watch.c) */
+    int r = 0;
+    watch_start(&w, SYS_NONE, 0);
     while (portal_lookup(&kea_base_portal, argv[1], &sys) < 0) {
-        if (waited >= ms) {
-            printf("wait: no portal %s after %u ms\n", argv[1], ms);
-            return -1;
+        if (waited >= ms || w.interrupted) {
+            r = -1;
+            break;
         }
         thread_sleep(&kea_base_thread, 10);
         waited += 10;
     }
-    printf("wait: %s is there (portal %u)\n", argv[1], sys);
-    return 0;
+    watch_stop(&w);
+    if (r == 0) printf("wait: %s is there (portal %u)\n", argv[1], sys);
+    else if (w.interrupted) printf("wait: stopped by ^C after %u ms; no portal %s\n", waited, argv[1]);
+    else printf("wait: no portal %s after %u ms\n", argv[1], ms);
+    return r;
 }
 
 int cmd_shutdown(int argc, char **argv)

@@ -94,7 +94,18 @@ int cmd_sleep(int argc, char **argv)
     (void)argc;
     uint32_t ms;
     if (parse_ms("sleep", argv[1], &ms) < 0) return -1;
-    thread_sleep(&kea_base_thread, ms);
+    static struct watch w;              /* ^C ends the sleep (watch.c) */
+    watch_start(&w, SYS_NONE, 0);
+    while (ms > 0 && !w.interrupted) {  /* in slices, to see a ^C */
+        uint32_t slice = ms < 50 ? ms : 50;
+        thread_sleep(&kea_base_thread, slice);
+        ms -= slice;
+    }
+    watch_stop(&w);
+    if (w.interrupted) {
+        printf("sleep: stopped by ^C\n");
+        return -1;
+    }
     return 0;
 }
 

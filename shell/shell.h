@@ -7,6 +7,7 @@
  *   complete.c    what TAB completes to: commands, domains, services, ...
  *   sysq.c        the sys lists (domains, portals, ...) and name lookups
  *   numbers.c     numbers typed in commands: one parser, one set of errors
+ *   watch.c       ^C while the shell waits (for a program, a portal, time)
  *   cmds_info.c   services, domains, threads, portals, mem, mods, cat
  *   cmds_remap.c  remap, unremap, call
  *   cmds_dom.c    load, unload, spawn, kill, bench, wait, shutdown
@@ -65,6 +66,19 @@ void line_show_candidates(char **cands, int n);
 
 /* ---- complete.c ---- */
 void complete_word(const char *line, size_t word_start, size_t word_end);
+
+/* ---- watch.c: ^C during a wait ---- */
+struct watch {
+    uint32_t dom;                   /* the program waited for, or SYS_NONE */
+    const char *name;
+    uint32_t tid;                   /* the reading thread */
+    int on;
+    volatile int over, gone, interrupted, killed;
+};
+/* Between the two, ^C sets w->interrupted and destroys domain `dom`
+ * (w->killed); input typed meanwhile is kept for the editor. */
+void watch_start(struct watch *w, uint32_t dom, const char *name);
+void watch_stop(struct watch *w);
 
 /* ---- numbers.c ---- */
 #define NUM_MALFORMED (-1)

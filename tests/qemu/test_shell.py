@@ -614,7 +614,8 @@ def test_numbers_and_errors_said_once(h):
 def test_ctrl_c_ends_a_program_the_shell_waits_for(h):
     """spawn --wait on a program that never ends (a server) does not hang
     the shell: ^C kills it, as a foreground job; what was typed meanwhile
-    is kept and runs next, in order.  bench too, and cleans up after."""
+    is kept and runs next, in order.  bench too, and cleans up after; ^C
+    ends a long sleep or wait."""
     boot(h)
     h.send("spawn --wait hello.o\necho after hello\n")          # typed ahead, nothing lost
     h.expect(r"hello \(domain \d+\) exited with status 7\n")
@@ -634,4 +635,11 @@ def test_ctrl_c_ends_a_program_the_shell_waits_for(h):
     h.expect_prompt(timeout=300)
     check(re.findall(r"^\s+\d+ (\S+)", h.cmd("domains"), re.M) == ["kernel", "shell"],
           "bench's domains left after ^C")
+    for line, said in (("sleep 3600000", r"sleep: stopped by \^C\n"),
+                       ("wait nosuch.x 3600000", r"wait: stopped by \^C after \d+ ms; no portal nosuch\.x\n")):
+        h.send(line + "\n")
+        h.expect(re.escape(line) + "\n")
+        h.send("\x03")
+        h.expect(said, timeout=30)
+        h.expect_prompt()
     check(h.cmd("echo fine") == "fine\n", "the shell after ^C")
