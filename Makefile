@@ -57,13 +57,8 @@ QEMU_TESTS  :=          # python files with test_* functions run against QEMU
 -include tests/tests.mk
 -include tests/apps/apps.mk
 
-QEMU       := qemu-system-i386
-QEMU_MEM   := 128
-QEMU_FLAGS := -m $(QEMU_MEM) -display none -serial stdio -monitor none -no-reboot \
-              -device isa-debug-exit,iobase=0xf4,iosize=0x04
-INITRD     := $(subst $(space),$(comma),$(strip $(MODULES)))
-comma := ,
-space := $(empty) $(empty)
+# QEMU is started by scripts/run-qemu.sh (run, run-iso, demo, bench; its
+# flags are there) and scripts/debug.sh (debug); tests/qemu/kea.py for tests.
 
 .PHONY: all deps run iso run-iso debug test bench demo fuzz clean check-deps print-modules
 all: $(BUILD)/kernel.elf $(HOST_TOOLS) $(MODULES)
