@@ -1,4 +1,7 @@
-"""Issue 2: the GRUB ISO boots, and GDB reaches kmain through QEMU's gdbstub."""
+"""The tools around kea: the GRUB ISO boots; make debug's script (GDB reaches
+kmain, the console's pty and a free gdbstub port are named); make run's
+script (a kernel command line, a killed QEMU is a failure); a second make
+after a clean build has nothing to do."""
 import os, random, re, subprocess
 from kea import check, ROOT
 
