@@ -56,6 +56,9 @@ include shell/shell.mk
 include tests/tests.mk
 include tests/apps/apps.mk
 
+# QEMU is started by scripts/run-qemu.sh (run, run-iso, demo, bench; its
+# flags are there) and scripts/debug.sh (debug); tests/qemu/kea.py for tests.
+
 .PHONY: all deps run iso run-iso debug test bench bench-linux demo fuzz clean check-deps print-modules
 all: $(BUILD)/kernel.elf $(HOST_TOOLS) $(MODULES)
 

@@ -15,6 +15,8 @@ int putchar(int c)
         serial_putc('\r');     /* terminals want CR LF */
     serial_putc((char)c);
     vga_putc((char)c);
+    if (c == '\n')
+        tty_output_ended();    /* a raw reader waiting for input redraws its line (tty.c) */
     return (unsigned char)c;
 }
 

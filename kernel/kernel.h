@@ -36,6 +36,7 @@ int  tty_getc(void);                      /* blocks; one byte */
 int  tty_poll(void);                      /* bytes ready to read now */
 extern uint64_t tty_first_read_tsc;       /* rdtsc at the first read: the first prompt (kbench) */
 extern uint64_t kmain_tsc;                /* main.c: rdtsc on entry to kmain (kbench) */
+void tty_output_ended(void);              /* console output ended a line */
 
 /* pmem.c: physical memory (LMM over the Multiboot map) and pages. */
 #define LMMF_1MB  0x1u

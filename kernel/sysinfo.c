@@ -195,32 +195,43 @@ static struct domain *caller_domain(void)
     return cur->depth > 0 ? cur->act[cur->depth - 1].dom : cur->root;
 }
 
-/* spec: "MODULE [kernel|user] [[as] NAME]"; errors are printed on the
- * console (where the shell's user sees them) and returned as codes. */
+/* load and unload explain every refusal on the console, once (where the
+ * shell's user sees it: only the kernel knows the reason), and return a
+ * code; callers add only what they know more. */
+static int refused(const char *what, int r, const char *why)
+{
+    printf("%s: %s\n", what, why[0] ? why : kea_strerror(r));
+    return r;
+}
+
+/* spec: "MODULE [kernel|user] [[as] NAME]". */
 static int ksys_load(void *self, const char *spec, uint32_t *dom)
 {
     (void)self;
-    if (!(caller_domain()->rights & RIGHT_DOMAINS)) return -KEA_EPERM;
-    char buf[128], *words[4], *save;
+    if (!(caller_domain()->rights & RIGHT_DOMAINS))
+        return refused("load", -KEA_EPERM, "refused: the caller's domain lacks the right to create domains");
+    char buf[128], *words[5], *save;
     int n = 0;
-    strlcpy(buf, spec, sizeof buf);
-    for (char *w = strtok_r(buf, " ", &save); w && n < 4; w = strtok_r(0, " ", &save))
+    if (strlcpy(buf, spec, sizeof buf) >= sizeof buf)
+        return refused("load", -KEA_EINVAL, "the request is too long (at most 127 characters)");
+    for (char *w = strtok_r(buf, " ", &save); w && n < 5; w = strtok_r(0, " ", &save))
         words[n++] = w;
-    if (n == 0) return -KEA_EINVAL;
     enum placement where = PLACE_USER;
     int i = 1;
     if (i < n && (strcmp(words[i], "kernel") == 0 || strcmp(words[i], "user") == 0))
         where = strcmp(words[i++], "kernel") == 0 ? PLACE_KERNEL : PLACE_USER;
     if (i < n && strcmp(words[i], "as") == 0) i++;
     const char *name = i < n ? words[i++] : 0;
-    if (i != n) return -KEA_EINVAL;
+    if (n == 0 || i != n)
+        return refused("load", -KEA_EINVAL, "not MODULE [kernel|user] [as NAME]");
+    /* The kernel's name stays the kernel's: its portals, kernel.*, are the
+     * base services, and a service of that name would look like one. */
+    if (name && strcmp(name, kernel_domain->name) == 0)
+        return refused("load", -KEA_EEXIST, "'kernel' is the kernel's name (load it as another name)");
     struct service *s;
-    char err[160];
+    char err[256];
     int r = service_load(words[0], where, name, &s, err, sizeof err);
-    if (r < 0) {
-        printf("load: %s\n", err);
-        return r;
-    }
+    if (r < 0) return refused("load", r, err);
     *dom = (uint32_t)s->dom->id;
     return 0;
 }
@@ -228,11 +239,11 @@ static int ksys_load(void *self, const char *spec, uint32_t *dom)
 static int ksys_unload(void *self, const char *name, bool force)
 {
     (void)self;
-    if (!(caller_domain()->rights & RIGHT_DOMAINS)) return -KEA_EPERM;
-    char err[160];
+    if (!(caller_domain()->rights & RIGHT_DOMAINS))
+        return refused("unload", -KEA_EPERM, "refused: the caller's domain lacks the right to destroy domains");
+    char err[256];
     int r = service_unload(name, force, err, sizeof err);
-    if (r < 0) printf("unload: %s\n", err);
-    return r;
+    return r < 0 ? refused("unload", r, err) : 0;
 }
 
 /* spec: "NAME kernel|user [TIMEOUT_MS] [fail=alloc]"; errors are printed
@@ -240,10 +251,8 @@ static int ksys_unload(void *self, const char *name, bool force)
 static int ksys_migrate(void *self, const char *spec, void *out, size_t cap, size_t *len)
 {
     (void)self;
-    if (!(caller_domain()->rights & RIGHT_DOMAINS)) {
-        printf("migrate: the caller (domain %s) lacks the domains right\n", caller_domain()->name);
-        return -KEA_EPERM;
-    }
+    if (!(caller_domain()->rights & RIGHT_DOMAINS))
+        return refused("migrate", -KEA_EPERM, "refused: the caller's domain lacks the right to create domains");
     if (cap < sizeof(struct sys_migration)) return -KEA_E2BIG;
     char buf[128], *words[5], *save;
     int n = 0;

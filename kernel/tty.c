@@ -9,9 +9,21 @@
  * Cooked mode (the default) edits a line before anyone sees it: bytes are
  * echoed, backspace/DEL erase one, ^U erases the line, CR or LF ends it (a
  * CR LF pair counts once).  Raw mode hands every byte over unchanged and
- * echoes nothing; the shell uses it to do its own line editing. */
+ * echoes nothing; the shell uses it to do its own line editing.
+ *
+ * Output that comes while a raw-mode reader waits for input (a spawned
+ * program's line, a background call's result, a kernel message) lands
+ * after that reader's prompt and half-typed line.  Once such output ends a
+ * line, the reader is handed KEA_CONSOLE_REPRINT (include/kea/base.h), so
+ * that it draws its prompt and line again below the output.  Setting raw
+ * mode while in raw mode does the same for a reader that waits then: the
+ * way one thread of a program wakes another that reads (the shell's, while
+ * it waits for a program: shell/cmds_dom.c).  Only readers of
+ * the console base service get it (tty_read); the kernel monitor's
+ * tty_getc never does. */
 #include <stddef.h>
 #include <stdio.h>
+#include <kea/base.h>
 #include "i386/x86.h"
 #include "kernel.h"
 #include "sched.h"
@@ -28,6 +40,8 @@ static struct {
     unsigned len, pos;          /* line[pos, len) not yet read */
     char last;                  /* previous byte, to fold CR LF */
     enum tty_mode mode;
+    int waiting;                /* a raw reader (tty_read) sleeps for input */
+    int reprint;                /* output came meanwhile: hand it ^R */
 } tty;
 
 void tty_input(char c)
@@ -85,7 +99,23 @@ static void cook_line(void)
     }
 }
 
-void tty_set_mode(enum tty_mode m) { tty.mode = m; }
+/* A raw reader waiting in tty_read gets KEA_CONSOLE_REPRINT. */
+static void wake_raw_reader(void)
+{
+    uint32_t f = irq_save();
+    if (tty.waiting && tty.mode == TTY_RAW) {
+        tty.reprint = 1;
+        wakeup(&tty);
+    }
+    irq_restore(f);
+}
+
+void tty_set_mode(enum tty_mode m)
+{
+    tty.mode = m;
+    if (m == TTY_RAW)
+        wake_raw_reader();      /* raw again: someone wants the reader awake */
+}
 enum tty_mode tty_get_mode(void) { return tty.mode; }
 
 int tty_poll(void)
@@ -93,12 +123,18 @@ int tty_poll(void)
     return (int)(tty.len - tty.pos + tty.qtail - tty.qhead);
 }
 
-/* Cooked: at most one line (up to and including '\n').  Raw: whatever is
- * queued, at least one byte.  A cooked line not yet fully read is handed
- * out first in either mode. */
-uint64_t tty_first_read_tsc;
+void tty_output_ended(void)
+{
+    wake_raw_reader();
+}
 
-int tty_read(char *buf, size_t n)
+uint64_t tty_first_read_tsc;        /* rdtsc at the first read: boot's end (kbench) */
+
+/* Cooked: at most one line (up to and including '\n').  Raw: whatever is
+ * queued, at least one byte; with `reprint`, KEA_CONSOLE_REPRINT first if
+ * output ended a line while waiting.  A cooked line not yet fully read is handed out first in
+ * either mode. */
+static int read_input(char *buf, size_t n, int reprint)
 {
     if (!tty_first_read_tsc)
         tty_first_read_tsc = rdtsc();   /* the console's first prompt: boot's end */
@@ -109,6 +145,16 @@ int tty_read(char *buf, size_t n)
     while (got < n && tty.pos < tty.len)
         buf[got++] = tty.line[tty.pos++];
     if (tty.mode == TTY_RAW) {
+        if (got == 0 && reprint) {
+            tty.reprint = 0;
+            tty.waiting = 1;
+            while (tty.qhead == tty.qtail && !tty.reprint)
+                sleep_on(&tty);
+            tty.waiting = 0;
+            if (tty.reprint)                    /* before any input that came too */
+                buf[got++] = (char)KEA_CONSOLE_REPRINT;
+            tty.reprint = 0;
+        }
         if (got == 0)
             buf[got++] = next_byte();
         while (got < n && tty.qhead != tty.qtail)
@@ -118,9 +164,14 @@ int tty_read(char *buf, size_t n)
     return (int)got;
 }
 
+int tty_read(char *buf, size_t n)
+{
+    return read_input(buf, n, 1);
+}
+
 int tty_getc(void)
 {
     char c;
-    tty_read(&c, 1);
+    read_input(&c, 1, 0);
     return (unsigned char)c;
 }

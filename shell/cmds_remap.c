@@ -96,6 +96,10 @@ int cmd_remap(int argc, char **argv)
         need_target("remap", &q, from, a.service, &to) < 0)
         goto out;
     const char *dname = a.domain ? sysq_domain_name(&q, dom) : 0;
+    if (to->id == from->id) {           /* the kernel refuses it system-wide: so in every form */
+        printf("remap: refused: a portal cannot be remapped to itself\n");
+        goto out;
+    }
     if (a.form == PER_DOMAIN) {
         uint32_t locals[16];
         int n = entries_for(dom, from->id, 0, locals, 16);
@@ -239,11 +243,17 @@ struct call_job {
     uint8_t out[IDC_BUF_MAX];
 };
 
+/* The status; after success, the result words and the out-buffer (after a
+ * failure they hold nothing the callee meant). */
 static void report(struct call_job *j, int r)
 {
-    printf("%s.%s: status %d (%s); words %u %u %u", j->portal, j->proc, r,
-           r < 0 ? kea_strerror(r) : "ok", j->args.w[0], j->args.w[1], j->args.w[2]);
-    uint32_t n = r < 0 ? 0 : j->args.out_len;
+    if (r < 0) {
+        printf("%s.%s: status %d (%s)\n", j->portal, j->proc, r, kea_strerror(r));
+        return;
+    }
+    printf("%s.%s: status %d (ok); words %u %u %u", j->portal, j->proc, r, j->args.w[0], j->args.w[1],
+           j->args.w[2]);
+    uint32_t n = j->args.out_len;
     if (n) {
         int text = 1;
         for (uint32_t i = 0; i < n; i++)
@@ -267,12 +277,48 @@ static int background(uint32_t arg)
     return 0;                   /* the runtime ends the thread */
 }
 
-static uint32_t word(const char *s, int *ok)
+/* The kinds of a procedure's in-parameters, from its signature
+ * "ping(in u32,out u32)": 'w' a word (u32, i32, bool, handle), 's' the
+ * in-buffer (str, buf).  How many, or -1 without a signature. */
+static int in_params(const char *sig, char *kinds, int max)
 {
-    char *end;
-    uint32_t v = (uint32_t)strtoul(s, &end, 0);
-    *ok = *s && !*end && (*s >= '0' && *s <= '9');
-    return v;
+    if (!sig) return -1;
+    int n = 0;
+    for (const char *p = strchr(sig, '('); p && *p && n < max; p = strchr(p, ',')) {
+        p++;
+        if (strncmp(p, "in ", 3) != 0) continue;
+        p += 3;
+        kinds[n++] = strncmp(p, "str", 3) == 0 || strncmp(p, "buf", 3) == 0 ? 's' : 'w';
+    }
+    return n;
+}
+
+/* Calls that would stop the shell itself: refused, with the reason.  A
+ * background call (bg) runs on a thread of its own, which may wait. */
+static int stops_the_shell(const struct ifname *ifn, uint32_t proc, const uint32_t *w, int nwords, int bg)
+{
+    if (!ifn || proc >= ifn->nprocs) return 0;
+    const char *name = ifn->procs[proc];
+    if (strcmp(ifn->name, "thread") == 0 && strcmp(name, "exit") == 0) {
+        printf("call: refused: thread.exit would end the shell's own thread (the shell would be gone)\n");
+        return 1;
+    }
+    if (strcmp(ifn->name, "thread") == 0 && strcmp(name, "sleep") == 0 && nwords > 0 && w[0] > MAX_MS) {
+        printf("call: refused: thread.sleep %u would stop the shell for longer than an hour "
+               "(at most %u ms)\n", w[0], MAX_MS);
+        return 1;
+    }
+    if (strcmp(ifn->name, "thread") == 0 && strcmp(name, "sem_down") == 0 && !bg) {
+        printf("call: refused: thread.sem_down may wait for ever, and nothing would interrupt it "
+               "(make it a background call: '... &')\n");
+        return 1;
+    }
+    if (strcmp(ifn->name, "domain") == 0 && strcmp(name, "destroy") == 0 && nwords > 0 &&
+        w[0] == kea_domain_id()) {
+        printf("call: refused: domain.destroy %u would destroy the shell's own domain\n", w[0]);
+        return 1;
+    }
+    return 0;
 }
 
 int cmd_call(int argc, char **argv)
@@ -315,9 +361,19 @@ int cmd_call(int argc, char **argv)
         free(j);
         return ifn ? 0 : -1;
     }
-    int ok;
-    uint32_t proc = word(argv[2], &ok);
-    if (!ok) {
+    uint32_t proc;
+    if (looks_numeric(argv[2])) {
+        int e = parse_word(argv[2], &proc);
+        if (e < 0) {
+            printf("call: procedure number '%s': %s\n", argv[2], num_error(e));
+            goto out;
+        }
+        if (ifn && proc >= ifn->nprocs) {
+            printf("call: %s has no procedure %u (it has %u: type 'call %s' for the list)\n",
+                   j->portal, proc, ifn->nprocs, j->portal);
+            goto out;
+        }
+    } else {
         for (proc = 0; ifn && proc < ifn->nprocs && strcmp(ifn->procs[proc], argv[2]) != 0; proc++)
             ;
         if (!ifn || proc == ifn->nprocs) {
@@ -328,11 +384,32 @@ int cmd_call(int argc, char **argv)
     }
     if (ifn && proc < ifn->nprocs) strlcpy(j->proc, ifn->procs[proc], sizeof j->proc);
     else snprintf(j->proc, sizeof j->proc, "%u", proc);
-    int nwords = 0;
+    /* The arguments: by the signature when the shell knows it (each number
+     * where a word goes, text where the buffer goes, as many as it takes);
+     * otherwise numbers are words and one other argument is the buffer. */
+    char kinds[8];
+    const char *sig = ifn && proc < ifn->nprocs ? ifn->sigs[proc] : 0;
+    int nparams = in_params(sig, kinds, (int)sizeof kinds), nwords = 0;
+    if (nparams >= 0 && argc - 3 != nparams) {
+        printf("call: %s takes %d argument%s, not %d: %s\n", j->proc, nparams, nparams == 1 ? "" : "s",
+               argc - 3, sig);
+        goto out;
+    }
     for (int i = 3; i < argc; i++) {
-        uint32_t v = word(argv[i], &ok);
-        if (ok && nwords < 3) j->args.w[nwords++] = v;
-        else if (!ok && !j->args.in) {
+        char kind = nparams >= 0 ? kinds[i - 3] : looks_numeric(argv[i]) ? 'w' : 's';
+        if (kind == 'w') {
+            uint32_t v = 0;
+            int e = parse_word(argv[i], &v);
+            if (e < 0) {
+                printf("call: argument %d, '%s': %s\n", i - 2, argv[i], num_error(e));
+                goto out;
+            }
+            if (nwords == 3) {
+                printf("call: at most 3 number arguments and one string\n");
+                goto out;
+            }
+            j->args.w[nwords++] = v;
+        } else if (!j->args.in) {
             strlcpy(j->in, argv[i], sizeof j->in);
             j->args.in = j->in;
             j->args.in_len = (uint32_t)strlen(j->in) + 1;
@@ -341,6 +418,7 @@ int cmd_call(int argc, char **argv)
             goto out;
         }
     }
+    if (stops_the_shell(ifn, proc, j->args.w, nwords, bg)) goto out;
     j->args.out = j->out;
     j->args.out_cap = sizeof j->out;
     uint32_t local, iface, sys;

@@ -92,13 +92,20 @@ int cmd_echo(int argc, char **argv)
 int cmd_sleep(int argc, char **argv)
 {
     (void)argc;
-    char *end;
-    unsigned long ms = strtoul(argv[1], &end, 10);
-    if (*end || !argv[1][0] || ms > 3600000) {
-        printf("sleep: MS must be a number of milliseconds up to 3600000\n");
+    uint32_t ms;
+    if (parse_ms("sleep", argv[1], &ms) < 0) return -1;
+    static struct watch w;              /* ^C ends the sleep (watch.c) */
+    watch_start(&w, SYS_NONE, 0);
+    while (ms > 0 && !w.interrupted) {  /* in slices, to see a ^C */
+        uint32_t slice = ms < 50 ? ms : 50;
+        thread_sleep(&kea_base_thread, slice);
+        ms -= slice;
+    }
+    watch_stop(&w);
+    if (w.interrupted) {
+        printf("sleep: stopped by ^C\n");
         return -1;
     }
-    thread_sleep(&kea_base_thread, (uint32_t)ms);
     return 0;
 }
 

@@ -71,6 +71,12 @@ static int trace_on_service(const char *service)
         printf("trace: the tracer does not trace itself\n");
         goto out;
     }
+    if (strcmp(service, "kernel") == 0) {   /* refused before anything is changed */
+        printf("trace: refused: kernel.* are the base services, which every domain calls, the tracer\n"
+               "  too; remapped to the tracer, the calls (the shell's remaps among them) would reach\n"
+               "  the kernel from the tracer's domain, with its rights (none), and loop through it\n");
+        goto out;
+    }
     if (!is_service(&q, service)) {
         printf("trace: no service named '%s' (see 'services' and 'portals')\n", service);
         goto out;

@@ -7,7 +7,9 @@
  * ESC O H, ESC O F, ^A, ^E) move; ^K, ^U and ^W kill to the end, to the
  * start and the word before the cursor; up/down (ESC[A, ESC[B, ^P, ^N)
  * walk the history; TAB completes; ^L redraws on a cleared screen; ^C
- * abandons the line.  CR or LF ends the line, a CR LF pair counts once:
+ * abandons the line.  The console's KEA_CONSOLE_REPRINT (output from
+ * elsewhere, a spawned program's line or a background call's result,
+ * landed after the prompt) draws the prompt and the line again below it.  CR or LF ends the line, a CR LF pair counts once:
  * terminals send CR, pipes LF.
  *
  * The display is drawn with printable characters, spaces, backspaces and
@@ -20,6 +22,7 @@
  * wrapped line: keep to the terminal's width when editing.) */
 #include <stdio.h>
 #include <string.h>
+#include "console_client.h"
 #include "shell.h"
 
 #define HISTORY 64
@@ -28,7 +31,7 @@
 enum key {
     K_NONE, K_CHAR, K_ENTER, K_TAB, K_BACKSPACE, K_DELETE, K_LEFT, K_RIGHT,
     K_WORD_LEFT, K_WORD_RIGHT, K_HOME, K_END, K_UP, K_DOWN, K_KILL_END,
-    K_KILL_START, K_KILL_WORD, K_REDRAW, K_CANCEL, K_EOF,
+    K_KILL_START, K_KILL_WORD, K_REDRAW, K_REPRINT, K_CANCEL, K_EOF,
 };
 
 static struct {
@@ -168,6 +171,66 @@ static void history_step(int dir)
     replace_line(to == hist_n ? ed.draft : history[to]);
 }
 
+/* ---- input: the console's bytes, queued ----
+ *
+ * The shell reads the console itself (not through the runtime's getchar)
+ * so that input read by another of its threads keeps its place: while the
+ * shell waits for a program (spawn --wait), that thread reads on, acts on
+ * ^C and queues everything else here, in order, for the editor.  Only one
+ * thread reads at a time. */
+
+static unsigned char inq[512];
+static size_t inq_head, inq_tail;       /* inq[head, tail) not yet taken */
+static int spilled_ctrl_c;              /* a ^C came while the queue was full */
+
+/* One console read (it blocks) appended to the queue; the new bytes are
+ * inq[*from, inq_tail).  With the queue full, the bytes read are dropped
+ * but a ^C among them is noted.  -1 when the console fails. */
+static int fill(size_t *from)
+{
+    if (inq_head > 0) {                     /* make room at the end */
+        memmove(inq, inq + inq_head, inq_tail - inq_head);
+        inq_tail -= inq_head;
+        inq_head = 0;
+    }
+    size_t n = 0;
+    kea_flush();
+    *from = inq_tail;
+    if (inq_tail == sizeof inq) {
+        unsigned char spill[64];
+        if (console_read(&kea_base_console, spill, sizeof spill, &n) < 0) return -1;
+        for (size_t i = 0; i < n; i++)
+            if (spill[i] == CTRL('C')) spilled_ctrl_c = 1;
+        return 0;
+    }
+    if (console_read(&kea_base_console, inq + inq_tail, sizeof inq - inq_tail, &n) < 0) return -1;
+    inq_tail += n;
+    return (int)n;
+}
+
+static int next_byte(void)
+{
+    size_t from;
+    while (inq_head == inq_tail)
+        if (fill(&from) < 0) return EOF;
+    return inq[inq_head++];
+}
+
+int line_watch(void)
+{
+    size_t from;
+    if (fill(&from) < 0) return -1;
+    int ctrl_c = spilled_ctrl_c;
+    spilled_ctrl_c = 0;
+    size_t k = from;
+    for (size_t i = from; i < inq_tail; i++) {
+        if (inq[i] == CTRL('C')) ctrl_c = 1;
+        else if (inq[i] != KEA_CONSOLE_REPRINT) inq[k++] = inq[i];
+    }
+    inq_tail = k;
+    return ctrl_c;
+}
+
 /* ---- input: bytes to keys ---- */
 
 /* Reads bytes until they make a key; *c is the character of K_CHAR.
@@ -176,7 +239,7 @@ static enum key read_key(char *c)
 {
     static int after_cr;
     for (;;) {
-        int b = getchar();
+        int b = next_byte();
         if (b == EOF) return K_EOF;
         int cr = after_cr;
         after_cr = b == '\r';
@@ -198,6 +261,7 @@ static enum key read_key(char *c)
         case CTRL('L'): return K_REDRAW;
         case CTRL('C'): return K_CANCEL;
         case 0x1b: break;
+        case KEA_CONSOLE_REPRINT: return K_REPRINT;
         default:
             if (b >= 0x20 && b < 0x7f) {
                 *c = (char)b;
@@ -206,12 +270,12 @@ static enum key read_key(char *c)
             continue;                        /* other control or non-ASCII bytes */
         }
         /* ESC: a sequence */
-        int b1 = getchar();
+        int b1 = next_byte();
         if (b1 == EOF) return K_EOF;
         if (b1 == 'b') return K_WORD_LEFT;
         if (b1 == 'f') return K_WORD_RIGHT;
         if (b1 == 'O') {
-            switch (getchar()) {
+            switch (next_byte()) {
             case 'A': return K_UP;
             case 'B': return K_DOWN;
             case 'C': return K_RIGHT;
@@ -223,7 +287,7 @@ static enum key read_key(char *c)
         }
         if (b1 != '[') continue;             /* ESC alone, or one we ignore */
         int param[2] = { 0, 0 }, np = 0, fin;
-        while ((fin = getchar()) != EOF && fin >= 0x20 && fin < 0x40) {
+        while ((fin = next_byte()) != EOF && fin >= 0x20 && fin < 0x40) {
             if (fin >= '0' && fin <= '9') param[np] = param[np] * 10 + (fin - '0');
             else if (fin == ';' && np == 0) np = 1;
         }
@@ -341,6 +405,9 @@ int line_read(const char *prompt, char *buf, size_t cap)
         }
         case K_REDRAW:
             printf("\x1b[H\x1b[2J");
+            redraw_all();
+            break;
+        case K_REPRINT:                 /* the output ended a line: at column 0 */
             redraw_all();
             break;
         case K_NONE:

@@ -120,10 +120,11 @@ const struct command shell_commands[] = {
       2, 4, cmd_unremap, complete_remap },
     { "call", "PORTAL [PROC [ARG...]] [&]", "invoke a procedure of a portal from the shell",
       "Without PROC: the interface's procedures.  PROC is a name or a number;\n"
-      "numeric ARGs are the argument words (at most 3), one other ARG is\n"
-      "passed as a string in the in-buffer.  Prints the status, the three\n"
+      "the ARGs follow its signature: a number for each word parameter, text\n"
+      "for its str or buf.  Prints the status and, after success, the three\n"
       "result words and the out-buffer.  A final '&' makes the call on a\n"
-      "thread of its own; its result is printed when it returns.",
+      "thread of its own; its result is printed when it returns.  Calls that\n"
+      "would end or freeze the shell (thread.exit, ...) are refused.",
       1, 6, cmd_call, complete_call },
     { "run", "[--keep-going] SCRIPT", "run the commands in boot module SCRIPT",
       "One command a line; '#' lines are comments; each command is shown as\n"
@@ -144,11 +145,11 @@ const struct command shell_commands[] = {
       "The program's main(n, args) gets the text after MODULE and its leading\n"
       "number.  RIGHTS: all, none (the default), letters of rgdi, or a number.\n"
       "With --wait the shell waits for the program to end, prints its exit\n"
-      "status and destroys its domain.",
+      "status and destroys its domain; ^C meanwhile kills the program.",
       1, 16, cmd_spawn, c_spawn },
     { "kill", "DOMAIN", "destroy a domain and all it owns",
       0, 1, 1, cmd_kill, c_domain },
-    { "wait", "PORTAL [MS]", "wait until PORTAL exists (default 5000 ms)",
+    { "wait", "PORTAL [MS]", "wait until PORTAL exists (default 5000 ms, at most an hour)",
       0, 1, 2, cmd_wait, c_portal },
     { "trace", "[on SERVICE|off SERVICE|clear]", "trace calls to a service; alone: the log",
       "trace on SERVICE interposes the tracer (services/trace, loaded from\n"

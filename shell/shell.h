@@ -6,6 +6,8 @@
  *   line.c        raw console input: line editing, history, completion keys
  *   complete.c    what TAB completes to: commands, domains, services, ...
  *   sysq.c        the sys lists (domains, portals, ...) and name lookups
+ *   numbers.c     numbers typed in commands: one parser, one set of errors
+ *   watch.c       ^C while the shell waits (for a program, a portal, time)
  *   cmds_info.c   services, domains, threads, portals, mem, mods, cat
  *   cmds_remap.c  remap, unremap, call
  *   cmds_dom.c    load, unload, spawn, kill, bench, wait, shutdown
@@ -53,6 +55,10 @@ int usage_error(const struct command *c);
 typedef void (*complete_fn)(const char *line, size_t word_start, size_t word_end);
 int line_read(const char *prompt, char *buf, size_t cap);   /* length, or -1 */
 void line_history_add(const char *line);
+/* For a thread reading while the shell waits for a program: one console
+ * read, its bytes queued for the editor except ^C and wake-ups; 1 if ^C
+ * came, 0 if not, -1 if the console failed. */
+int line_watch(void);
 void line_history_print(void);
 /* For completers: insert text at the cursor / list candidates. */
 void line_insert(const char *text);
@@ -60,6 +66,29 @@ void line_show_candidates(char **cands, int n);
 
 /* ---- complete.c ---- */
 void complete_word(const char *line, size_t word_start, size_t word_end);
+
+/* ---- watch.c: ^C during a wait ---- */
+struct watch {
+    uint32_t dom;                   /* the program waited for, or SYS_NONE */
+    const char *name;
+    uint32_t tid;                   /* the reading thread */
+    int on;
+    volatile int over, gone, interrupted, killed;
+};
+/* Between the two, ^C sets w->interrupted and destroys domain `dom`
+ * (w->killed); input typed meanwhile is kept for the editor. */
+void watch_start(struct watch *w, uint32_t dom, const char *name);
+void watch_stop(struct watch *w);
+
+/* ---- numbers.c ---- */
+#define NUM_MALFORMED (-1)
+#define NUM_RANGE     (-2)
+#define MAX_MS 3600000u                 /* the longest wait or sleep: an hour */
+int looks_numeric(const char *s);       /* a digit, after a sign */
+int parse_word(const char *s, uint32_t *out);   /* 0, NUM_MALFORMED or NUM_RANGE */
+const char *num_error(int r);           /* what is wrong, in words */
+/* Milliseconds, 0..MAX_MS; -1 after saying "CMD: MS must be ...". */
+int parse_ms(const char *cmd, const char *s, uint32_t *ms);
 
 /* ---- sysq.c: the sys lists, fetched whole ---- */
 struct sysq {

@@ -161,14 +161,10 @@ int is_service(const struct sysq *q, const char *name)
     return found;
 }
 
-/* A number: all digits. */
+/* An id given as a number (numbers.c), rather than a name. */
 static int number(const char *s, uint32_t *v)
 {
-    if (!*s) return 0;
-    for (const char *p = s; *p; p++)
-        if (*p < '0' || *p > '9') return 0;
-    *v = (uint32_t)strtoul(s, 0, 10);
-    return 1;
+    return looks_numeric(s) && parse_word(s, v) == 0;
 }
 
 int need_domain(const char *cmd, const struct sysq *q, const char *name, uint32_t *id)

@@ -1,8 +1,44 @@
 """Issue 5: every scripted demo runs through `make demo NAME=...` (the same
 script as `run demo-NAME.kea` by hand) and its transcript shows what the
-demo is about.  Figures are checked for presence, never for speed."""
-import os, re, subprocess
+demo is about.  Figures are checked for presence, never for speed.
+
+docs/demos.md stays true: the transcript it shows for a demo is what the
+demo prints (figures aside), and each portal graph in docs/demos/ is what a
+live capture at the demo's "# graph" line gives (scripts/graph.py --demo)."""
+import glob, os, re, subprocess, sys
 from kea import check, ROOT, default_modules
+
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import importlib.util
+_spec = importlib.util.spec_from_file_location("graph", os.path.join(ROOT, "scripts", "graph.py"))
+graph = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(graph)
+DEMOS_MD = os.path.join(ROOT, "docs", "demos.md")
+
+
+def _pattern(line):
+    """A transcript line as a regex: numbers (figures, ids) may differ, and
+    so may the spaces that align columns around them."""
+    parts = re.split(r"(\d+|\s+)", line.rstrip())
+    rx = "".join(r"\d+" if p.isdigit() else r"\s+" if p.isspace() else re.escape(p) for p in parts if p)
+    return re.compile(rx)
+
+
+def check_transcript(name, out):
+    """Every line docs/demos.md shows for demo NAME appears in the live
+    output, in order; a line with "..." stands for lines left out."""
+    m = re.search(rf"```\n(kea> run demo-{name}\.kea\n.*?)```", open(DEMOS_MD).read(), re.S)
+    check(m, f"docs/demos.md has no transcript of demo {name}")
+    live = [l.rstrip() for l in out.splitlines()]
+    at = 0
+    for line in m.group(1).splitlines():
+        if "..." in line:
+            continue
+        rx = _pattern(line)
+        k = next((i for i in range(at, len(live)) if rx.fullmatch(live[i])), None)
+        check(k is not None, f"docs/demos.md shows a line demo {name} does not print (in this order):\n"
+                             f"  {line}\nthe demo printed, from there on:\n" + "\n".join(live[at:at + 15]))
+        at = k + 1
 
 
 def _demo(name, timeout=600):
@@ -37,6 +73,9 @@ def test_demo_placement(h):
     u = re.search(r"rd_u \(in a user domain\): info +(\d+), read 4 KiB +(\d+)", out)
     check(k and u, "timings missing")
     check(re.search(r"unloaded rd_u\n", out) and re.search(r"unloaded rd_k\n", out), "not unloaded")
+    check(re.search(r"^placebench \(domain \d+\) exited with status 0$", out, re.M),
+          "the shell did not wait for placebench")
+    check_transcript("placement", out)
 
 
 def test_demo_upgrade(h):
@@ -50,6 +89,7 @@ def test_demo_upgrade(h):
     check("fsapp: done, every file intact" in after, "application did not finish intact")
     calls = re.search(r"^ +cachefs +user +cachefs\(\d+\) +\d+ +(\d+) +fs", after, re.M)
     check(calls and int(calls.group(1)) > 0, "cachefs served no calls")
+    check_transcript("upgrade", out)
 
 
 def test_demo_compress(h):
@@ -60,6 +100,7 @@ def test_demo_compress(h):
     check(len(plain) == 3 and len(packed) == 3, "reports missing")
     check(max(packed) < min(plain), f"compressed reports are not smaller: {plain} then {packed}")
     check("compapp: done, every report intact" in after, "reports not intact")
+    check_transcript("compress", out)
 
 
 def test_demo_rooted(h):
@@ -73,3 +114,32 @@ def test_demo_rooted(h):
     check(got[(b, 2)][1] < got[(a, 2)][1], f"MRU did not reduce B's faults: {got}")
     check(got.get((b, 3), ("",))[0] == "clock", f"B not back on clock after unremap: {got}")
     check(out.count("done, data ok") == 2, "an application's data was corrupted")
+    check_transcript("rooted", out)
+
+
+def _canonical(dot):
+    """DOT lines with node ids (d3, p13) replaced by their labels: which
+    number a portal or domain gets can depend on which of two programs
+    started at once registers first; what is connected to what cannot."""
+    labels = dict(re.findall(r"^\s*([dp]\d+) \[label=\"([^\"]*)\"", dot, re.M))
+    ids = lambda l: re.sub(r"\b([dp]\d+)\b", lambda m: f"<{labels.get(m.group(1), m.group(1))}>", l)
+    return sorted(ids(l).strip() for l in dot.splitlines() if l.strip())
+
+
+def test_demo_graphs_match_docs(h):
+    """Each committed docs/demos/NAME.dot is the live graph at the demo's
+    "# graph" line, and its .svg is drawn from it (every edge is there)."""
+    dots = sorted(glob.glob(os.path.join(ROOT, "docs", "demos", "*.dot")))
+    check(dots, "no graphs in docs/demos")
+    for path in dots:
+        name = os.path.splitext(os.path.basename(path))[0]
+        check(os.path.exists(os.path.join(ROOT, "modules", f"demo-{name}.kea")), f"{path}: no demo {name}")
+        committed = open(path).read()
+        live = graph.capture(os.path.relpath(h.build, ROOT), graph.demo_commands(name), quiet=True)
+        want, got = _canonical(committed), _canonical(live)
+        check(want == got, f"{path} is stale (regenerate: scripts/graph.py --demo {name}):\n"
+                           f"  only committed: {sorted(set(want) - set(got))}\n"
+                           f"  only live: {sorted(set(got) - set(want))}")
+        svg = open(os.path.splitext(path)[0] + ".svg").read()
+        for a, b in re.findall(r"^\s*(\w+) -> (\w+) ", committed, re.M):
+            check(f"<title>{a}&#45;&gt;{b}</title>" in svg, f"{name}.svg lacks the edge {a} -> {b} of {name}.dot")

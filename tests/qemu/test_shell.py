@@ -3,9 +3,9 @@
 Every test boots into the shell and checks what commands print: listings
 against what the test itself started, remaps by who answers a call, line
 editing by the line that ran and by what a terminal would show."""
-import os, re, subprocess
+import os, re, signal, subprocess, time
 
-from kea import PROMPT, ROOT, check
+from kea import PROMPT, ROOT, check, default_modules
 import shellboot
 
 
@@ -384,7 +384,8 @@ def test_load_unload_in_use(h):
     out = h.cmd("load trace.o as tu")
     m = re.search(r"loaded tu from trace\.o in a user domain \(domain (\d+)\)", out)
     check(m, out)
-    check("the name is taken" in h.cmd("load trace.o user as tu"), "name taken")
+    out = h.cmd("load trace.o user as tu")
+    check(out == "load: a service named 'tu' is loaded\n", f"name taken, said once: {out!r}")
     out = h.cmd("services")
     check(re.search(r"^\s+tk\s+kernel\s+kernel\(0\)\s", out, re.M), out)
     check(re.search(rf"^\s+tu\s+user\s+tu\({m.group(1)}\)\s", out, re.M), out)
@@ -400,7 +401,8 @@ def test_load_unload_in_use(h):
             break
     out = h.cmd("unload pu")
     check(re.search(r"unload: pu is in use: thread \d+ \(shell, of domain shell\) is inside it", out), out)
-    check("unload: pu is in use: a thread is inside it; its portals are held by shell" in out, out)
+    check("unload: its portals are held by shell; 'unload pu --force' revokes" in out, out)
+    check(out.count("is in use") == 1, f"the refusal said twice:\n{out}")
     check(re.search(r"^\s+pu\s+user\s", h.cmd("services"), re.M), "pu gone after a refusal")
     out = h.cmd("unload pu --force", timeout=60)
     check("unloaded pu" in out, out)
@@ -424,10 +426,22 @@ def test_spawn_kill_bench(h):
     check(not re.search(r"^\s+\d+ srv_f\s", h.cmd("domains"), re.M), "srv_f left")
     out = h.cmd("call f.echo who")
     check("no portal named 'f.echo'" in out or "f.echo is revoked" in out, f"f.echo still answers: {out}")
-    out = h.cmd("bench", timeout=600)
-    check(re.search(r"^BENCH function_call \d+$", out, re.M), out)
-    check(re.search(r"^BENCH null_idc_user_user \d+$", out, re.M), out)
-    check(re.search(r"^bench \(domain \d+\) exited with status 0$", out, re.M), out)
+    # bench leaves the system as it found it (its servers and their remaps
+    # go, the kernel heap comes back), so it can run again
+    heap = lambda: int(re.search(r"kernel heap (\d+) bytes", h.cmd("mem")).group(1))
+    doms = lambda: re.findall(r"^\s+\d+ (\S+)", h.cmd("domains"), re.M)
+    before_doms, before_heap = doms(), heap()
+    for run in (1, 2):
+        out = h.cmd("bench", timeout=600)
+        check(re.search(r"^BENCH function_call \d+$", out, re.M), out)
+        check(re.search(r"^BENCH null_idc_user_user \d+$", out, re.M), out)
+        check(re.search(r"^bench \(domain \d+\) exited with status 0$", out, re.M), out)
+        check("taken" not in out, f"bench {run} found what the last one left:\n{out}")
+        check(re.search(r"^bench: destroyed srv_f \(domain \d+\), which it started$", out, re.M) and
+              re.search(r"^bench: destroyed srv_g \(domain \d+\), which it started$", out, re.M), out)
+        check(doms() == before_doms, f"bench {run} left domains: {doms()} (before: {before_doms})")
+        check("rooted remaps" not in h.cmd("portals"), f"bench {run} left a rooted remap")
+        check(heap() == before_heap, f"bench {run}: kernel heap {heap()} bytes, {before_heap} before")
 
 
 def test_shutdown(h):
@@ -435,3 +449,197 @@ def test_shutdown(h):
     h.send("shutdown\n")
     h.expect("shutting down")
     check(h.wait_exit() == 0, "QEMU did not power off cleanly")
+
+
+def test_ctrl_c_reaches_the_shell_under_make_run(h):
+    """On a terminal (a pseudo-terminal here, as `make run` on a real one),
+    ^C goes to the shell, which abandons the line, rather than killing QEMU;
+    ^] x, the way out the README gives, leaves QEMU at once."""
+    import pty, select
+    modules = default_modules(h.build)
+    pid, fd = pty.fork()
+    if pid == 0:        # the child: its terminal is the pty, as under make run
+        os.chdir(ROOT)
+        os.execv("scripts/run-qemu.sh", ["scripts/run-qemu.sh", os.path.join(h.build, "kernel.elf"),
+                                         *modules])
+    seen = b""
+
+    def read_until(what, timeout=90):
+        nonlocal seen
+        end = time.time() + timeout
+        while what not in seen.replace(b"\r", b""):   # the kernel sends CR LF, the pty adds a CR
+            left = end - time.time()
+            check(left > 0, f"expected {what!r} on the terminal; it shows:\n{seen[-80:]!r}\n"
+                            f"{seen.decode(errors='replace')[-1500:]}")
+            r, _, _ = select.select([fd], [], [], min(left, 1.0))
+            if r:
+                try:
+                    data = os.read(fd, 4096)
+                except OSError:     # EIO: the other side closed
+                    data = b""
+                check(data, f"the terminal closed while waiting for {what!r}:\n"
+                            f"{seen.decode(errors='replace')[-1500:]}")
+                seen += data
+    try:
+        read_until(b"kea> ")
+        os.write(fd, b"echo not this\x03")
+        read_until(b"echo not this^C\n")
+        read_until(b"kea> ")
+        mark = len(seen)
+        os.write(fd, b"echo after\r")
+        read_until(b"\nafter\nkea> ")
+        check(b"not this" not in seen[mark:], "the abandoned line ran")
+        check(os.waitpid(pid, os.WNOHANG) == (0, 0), "QEMU ended on ^C")
+        os.write(fd, b"\x1dx")
+        end = time.time() + 30
+        while os.waitpid(pid, os.WNOHANG) == (0, 0):
+            check(time.time() < end, "^] x did not end QEMU")
+            try:
+                os.read(fd, 4096)
+            except OSError:
+                pass
+            time.sleep(0.1)
+        pid = 0
+    finally:
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def test_nothing_hangs_or_stops_the_shell(h):
+    """Waits are bounded like sleep, and calls that would end or freeze the
+    shell itself are refused, saying why; the shell answers after each."""
+    boot(h)
+    me = h.shell_domain
+    refusals = {
+        "wait f.echo -1": "wait: MS must be a number of milliseconds from 0 to 3600000 (an hour), not '-1'",
+        "wait f.echo 3600001": "wait: MS must be a number of milliseconds from 0 to 3600000",
+        "wait f.echo 99999999999999999999": "wait: MS must be a number of milliseconds",
+        "wait f.echo 12ms": "wait: MS must be a number of milliseconds",
+        "sleep -1": "sleep: MS must be a number of milliseconds",
+        "sleep 3600001": "sleep: MS must be a number of milliseconds",
+        "call kernel.thread exit 3": "call: refused: thread.exit would end the shell's own thread",
+        "call kernel.thread 2 3": "call: refused: thread.exit would end the shell's own thread",
+        "call kernel.thread exit 3 &": "call: refused: thread.exit would end the shell's own thread",
+        "call kernel.thread sleep 4294967295": "call: refused: thread.sleep 4294967295 would stop the shell",
+        f"call kernel.domain destroy {me}": f"call: refused: domain.destroy {me} would destroy the shell's own",
+        "call kernel.thread sem_down 1": "call: refused: thread.sem_down may wait for ever",
+    }
+    for line, want in refusals.items():
+        out = h.cmd(line, timeout=20)
+        check(out.startswith(want) and len(out.splitlines()) == 1, f"{line!r}: expected {want!r}, got:\n{out}")
+        check(h.cmd("echo alive", timeout=20) == "alive\n", f"the shell is gone after {line!r}")
+    check("wait: no portal f.echo after 0 ms" in h.cmd("wait f.echo 0"), "wait 0")
+    check(h.cmd("call kernel.thread sleep 10") .startswith("kernel.thread.sleep: status 0 (ok)"), "sleep 10")
+
+
+def test_trace_on_kernel_is_refused_up_front(h):
+    """The base services cannot be traced: refused with the reason, before
+    the tracer is loaded or anything remapped (so nothing to roll back)."""
+    boot(h)
+    out = h.cmd("trace on kernel")
+    check(out.startswith("trace: refused: kernel.* are the base services") and "rights" in out and
+          "lacks" not in out, out)
+    check("(no services loaded" in h.cmd("services"), "the tracer was loaded anyway")
+    check("system-wide" not in h.cmd("portals"), "something stayed remapped")
+    check("no tracer is loaded" in h.cmd("trace"), "a trace log exists")
+
+
+def test_async_output_redraws_the_prompt(h):
+    """Output that lands after the prompt while a line is half typed (a
+    background call's result) is followed by the prompt and that line,
+    which the user then finishes."""
+    boot(h)
+    h.cmd("load svc_plain.o as pu")
+    h.cmd("call pu.svctest hold 1000 &")
+    start = h.pos
+    h.send("echo par")
+    h.expect(r"\[background\] pu\.svctest\.hold: status 0 \(ok\)[^\n]*\n")
+    h.expect(re.escape(PROMPT + "echo par"))
+    h.send("tial\n")
+    h.expect(r"\npartial\n")
+    h.expect_prompt()
+    lines = screen(h.out[start:h.pos])
+    check(lines[-3:] == ["kea> echo partial", "partial", "kea>"] or
+          lines[-3:] == ["kea> echo partial", "partial", "kea> "], f"the screen shows:\n{lines}")
+    check(h.cmd("echo still") == "still\n", "the shell after the redraw")
+
+
+def test_numbers_and_errors_said_once(h):
+    """Numbers are read whole or refused (never clamped, never taken for
+    text); a failed call shows no result words; each error is one line,
+    said once, not cut; the kernel's name is reserved; a portal remapped to
+    itself is refused in every form."""
+    boot(h)
+    spawn_server(h, "srv_f.o", "f.echo")
+    long_name = "a" * 100
+    cases = {
+        "call f.echo ping 99999999999999999999":
+            "call: argument 1, '99999999999999999999': out of range (a 32-bit word: 0..4294967295, "
+            "or -2147483648..-1)",
+        "call f.echo ping 4294967296": "call: argument 1, '4294967296': out of range",
+        "call f.echo ping 0xZZ": "call: argument 1, '0xZZ': not a number",
+        "call f.echo ping abc": "call: argument 1, 'abc': not a number",
+        "call f.echo ping -": "call: argument 1, '-': not a number",
+        "call f.echo ping": "call: ping takes 1 argument, not 0: ping(in u32,out u32)",
+        "call f.echo ping 1 2": "call: ping takes 1 argument, not 2",
+        "call f.echo 99": "call: f.echo has no procedure 99 (it has 6",
+        "call f.echo crash": "f.echo.crash: status -6 (callee faulted)",
+        "unload nosuch": "unload: no service named 'nosuch'",
+        f"load ramdisk.o user as {long_name}":
+            "load: a service name has at most 23 characters ('aaaaaaaaaaaa...' has 100)",
+        "load ramdisk.o user as a.b":
+            "load: 'a.b' is not a service name (letters, digits, '_', '-'; at most 23)",
+        "load ramdisk.o user as kernel": "load: 'kernel' is the kernel's name (load it as another name)",
+        "load ramdisk.o kernel as kernel": "load: 'kernel' is the kernel's name (load it as another name)",
+        "remap shell kernel.console kernel": "remap: refused: a portal cannot be remapped to itself",
+        "remap --rooted shell kernel.console kernel": "remap: refused: a portal cannot be remapped to itself",
+        "remap --all kernel.console kernel": "remap: refused: a portal cannot be remapped to itself",
+        "spawn --rights 99999999999 hello.o": "spawn: --rights takes",
+        "portals 99999999999999999999": "portals: no domain named '99999999999999999999'",
+    }
+    for line, want in cases.items():
+        out = h.cmd(line)
+        lines = [l for l in out.splitlines() if not l.startswith("kea: ")]   # the kernel's fault report
+        check(len(lines) == 1 and lines[0].startswith(want),
+              f"{line!r}: expected one line {want!r}..., got:\n{out}")
+        check("words" not in out, f"{line!r}: result words after an error:\n{out}")
+    check(h.cmd("call f.echo ping -5") == "f.echo.ping: status 0 (ok); words 4294967292 0 0\n", "ping -5")
+    check(h.cmd("call f.echo ping 0x29") == "f.echo.ping: status 0 (ok); words 42 0 0\n", "ping 0x29")
+    check("(no services loaded" in h.cmd("services"), "a refused load left a service")
+    check(not re.search(r"^\s+\d+ shell .*\*", h.cmd("portals shell"), re.M), "a remap to itself stayed")
+
+
+def test_ctrl_c_ends_a_program_the_shell_waits_for(h):
+    """spawn --wait on a program that never ends (a server) does not hang
+    the shell: ^C kills it, as a foreground job; what was typed meanwhile
+    is kept and runs next, in order.  bench too, and cleans up after; ^C
+    ends a long sleep or wait."""
+    boot(h)
+    h.send("spawn --wait hello.o\necho after hello\n")          # typed ahead, nothing lost
+    h.expect(r"hello \(domain \d+\) exited with status 7\n")
+    h.expect(r"kea> echo after hello\nafter hello\n")
+    h.expect_prompt()
+    h.send("spawn --wait srv_f.o\necho queued\n")
+    h.expect(r"f\.echo ready\n")
+    h.send("\x03")
+    h.expect(r"srv_f \(domain \d+\) killed by \^C\n")
+    h.expect(r"kea> echo queued\nqueued\n")
+    h.expect_prompt()
+    check(not re.search(r"^\s+\d+ srv_f\s", h.cmd("domains"), re.M), "srv_f left after ^C")
+    h.send("bench\n")
+    h.expect(r"BENCH function_call \d+\n", timeout=300)
+    h.send("\x03")
+    h.expect(r"bench \(domain \d+\) killed by \^C\n", timeout=300)
+    h.expect_prompt(timeout=300)
+    check(re.findall(r"^\s+\d+ (\S+)", h.cmd("domains"), re.M) == ["kernel", "shell"],
+          "bench's domains left after ^C")
+    for line, said in (("sleep 3600000", r"sleep: stopped by \^C\n"),
+                       ("wait nosuch.x 3600000", r"wait: stopped by \^C after \d+ ms; no portal nosuch\.x\n")):
+        h.send(line + "\n")
+        h.expect(re.escape(line) + "\n")
+        h.send("\x03")
+        h.expect(said, timeout=30)
+        h.expect_prompt()
+    check(h.cmd("echo fine") == "fine\n", "the shell after ^C")

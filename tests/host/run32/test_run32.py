@@ -91,6 +91,11 @@ def errors():
     p = run32(None, missing)
     assert p.returncode == 127 and p.stderr.startswith(f"run32: {missing}: No such file"), \
         f"missing program: {p.returncode} {p.stderr!r}"
+    # no qemu-i386 on the PATH: a clear reason, not a traceback
+    env = dict(os.environ, KEA_RUN32="qemu", PATH=os.path.join(tmp, "empty"))
+    p = subprocess.run([sys.executable, RUN32, PROBE, "0"], capture_output=True, text=True, env=env)
+    assert p.returncode == 127 and "qemu-i386 is missing (`make deps` installs Debian's qemu-user)" in p.stderr, \
+        f"without qemu-i386: {p.returncode} {p.stderr!r}"
     junk = os.path.join(tmp, "junk")
     with open(junk, "wb") as f:
         f.write(b"\x7fELF\x02garbage, not a program")
