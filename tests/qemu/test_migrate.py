@@ -230,3 +230,42 @@ def test_refusals_and_rollbacks(h):
     _migrate(h, "sm", "kernel")
     _serves(h, "sm", 0)
     _alive(h)
+
+
+def _who(h, portal):
+    out = h.cmd(f"call {portal} where")
+    m = re.search(r": status 0 \(ok\); words (\d+) ", out)
+    check(m, f"call {portal}: {out}")
+    return int(m.group(1))
+
+
+def test_remaps_and_an_interposer_follow_the_move(h):
+    """A system-wide, a per-domain and a domain-rooted remap lead to m, and
+    the tracer is interposed in front of m: after each move all four are
+    in force and lead to m where it is now."""
+    _boot(h, extra=("svc/svc_migr.o", "services/trace.o"))
+    _load(h, "svc_migr.o", "kernel", "m")
+    for x in ("x1", "x2", "x3"):
+        _load(h, "svc_migr.o", "user", x)
+    mine = {x: _who(h, f"{x}.svctest") for x in ("x1", "x2", "x3")}
+    check(all(mine.values()), f"x1..x3 not in user domains: {mine}")
+    h.cmd("remap --all x1.svctest m")
+    h.cmd("remap shell x2.svctest m")
+    h.cmd("remap --rooted shell x3.svctest m")
+    for x in ("x1", "x2", "x3"):
+        check(_who(h, f"{x}.svctest") == 0, f"{x}'s remap to m (in the kernel) is not in force")
+    out = h.cmd("trace on m")
+    check("tracing m: m.svctest" in out, out)
+    before = h.cmd("portals")
+    for to in ("user", "kernel", "user"):
+        _migrate(h, "m", to)
+        dom = _where(h, "m")[0]
+        want = 0 if dom == "kernel" else _who(h, "m.svctest")
+        check((want == 0) == (to == "kernel"), f"m answers from domain {want} after moving to {to}")
+        for x in ("x1", "x2", "x3"):
+            check(_who(h, f"{x}.svctest") == want, f"{x}'s remap does not lead to m in the {to}")
+        check(h.cmd("portals").count("* ") >= before.count("* "), "a remap was lost")
+    log = h.cmd("trace")
+    check(len(re.findall(r"m\.svctest\.where\s+0", log)) >= 3, f"the tracer missed calls:\n{log}")
+    check("stopped tracing m" in h.cmd("trace off m"), "trace off")
+    _alive(h)
