@@ -269,3 +269,53 @@ def test_remaps_and_an_interposer_follow_the_move(h):
     check(len(re.findall(r"m\.svctest\.where\s+0", log)) >= 3, f"the tracer missed calls:\n{log}")
     check("stopped tracing m" in h.cmd("trace off m"), "trace off")
     _alive(h)
+
+
+FS_SVC = {"simplefs": 0, "cachefs": 1, "compress": 2}
+FS_EXERCISE, FS_WRITE, FS_VERIFY = 1, 3, 4
+
+
+def _fsclient(h, mode, svc):
+    start = len(h.out)
+    h.cmd(f"spawn --wait --rights all fsclient.o {mode | FS_SVC[svc] << 8}", timeout=300)
+    h.pos = start
+    m = h.expect(r"fsclient: done, (\d+) failed", 60)
+    fails = re.findall(r"^FAIL: .*$", h.out[start:], re.M)
+    check(m.group(1) == "0" and not fails, f"fsclient mode {mode} on {svc}:\n" + "\n".join(fails))
+
+
+def test_file_services_migrate_with_their_mounts(h):
+    """simplefs, cachefs and compress (stacked on simplefs) on the RAM disk:
+    files written before each move read back after it, through the moved
+    service, and the RAM disk under them moves too."""
+    _boot(h, extra=("services/simplefs.o", "services/cachefs.o", "services/compress.o",
+                    "apps/fsclient.o"))
+    _load(h, "ramdisk.o", "kernel", "ramdisk")
+    for svc in ("simplefs", "cachefs", "compress"):
+        _load(h, f"{svc}.o", "kernel", svc)
+    for svc in ("simplefs", "cachefs"):
+        _fsclient(h, FS_EXERCISE, svc)              # formats the RAM disk through svc
+        _fsclient(h, FS_WRITE, svc)
+        m = _migrate(h, svc, "user")
+        check(int(m.group(6)) > 0, f"{svc}: no state moved")
+        _fsclient(h, FS_VERIFY, svc)
+        _fsclient(h, FS_EXERCISE, svc)              # everything again, in the user placement
+        _fsclient(h, FS_WRITE, svc)
+        _migrate(h, svc, "kernel")
+        _fsclient(h, FS_VERIFY, svc)
+    # the RAM disk under them, with cachefs's files
+    _migrate(h, "ramdisk", "user")
+    _fsclient(h, FS_VERIFY, "cachefs")
+    _migrate(h, "ramdisk", "kernel")
+    _fsclient(h, FS_VERIFY, "simplefs")
+    # compress (over simplefs): its state is the service below and its
+    # statistics, which its fini reports at the end.
+    _fsclient(h, FS_EXERCISE, "compress")
+    first = int(re.findall(r"fsclient: (\d+) bytes of text stored", h.out)[-1])
+    _migrate(h, "compress", "user")
+    _fsclient(h, FS_EXERCISE, "compress")
+    _migrate(h, "compress", "kernel")
+    out = h.cmd("unload compress")
+    m = re.search(r"compress: (\d+) bytes of chunks stored in (\d+)", out)
+    check(m and int(m.group(1)) >= 2 * first, f"compress's statistics did not move:\n{out}")
+    _alive(h)
