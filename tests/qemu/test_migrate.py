@@ -319,3 +319,37 @@ def test_file_services_migrate_with_their_mounts(h):
     m = re.search(r"compress: (\d+) bytes of chunks stored in (\d+)", out)
     check(m and int(m.group(1)) >= 2 * first, f"compress's statistics did not move:\n{out}")
     _alive(h)
+
+
+def _selections(h, policy, dom):
+    out = h.cmd(f"call {policy}.policy stats {dom}")
+    m = re.search(r": status 0 \(ok\); words (\d+) ", out)
+    check(m, f"{policy} stats: {out}")
+    return int(m.group(1))
+
+
+def test_page_policies_migrate_with_their_state(h):
+    """The VM service pages vm_seq with clock, and with MRU for one round
+    (a rooted remap): both policies move both ways keeping each domain's
+    count of selections, and the VM service's calls reach them where they
+    are (a later run under clock faults as clock must)."""
+    _boot(h, extra=("services/vm.o", "services/clock.o", "services/mru.o", "vm/vm_seq.o"))
+    _load(h, "ramdisk.o", "kernel", "ramdisk")
+    _load(h, "clock.o", "kernel", "clock")
+    _load(h, "mru.o", "kernel", "mru")
+    _load(h, "vm.o", "kernel", "vm")
+    out = h.cmd(f"spawn --wait --rights all vm_seq.o {0x23000000}", timeout=300)
+    m = re.search(r"vm_seq \(domain (\d+)\) exited with status 0", out)
+    check(m and "under mru" in out and "under clock" in out, f"vm_seq:\n{out}")
+    dom = int(m.group(1))
+    counts = {p: _selections(h, p, dom) for p in ("clock", "mru")}
+    check(all(counts.values()), f"a policy made no selection: {counts}")
+    for to in ("user", "kernel"):
+        for p in ("clock", "mru"):
+            _migrate(h, p, to)
+            check(_selections(h, p, dom) == counts[p], f"{p} lost its counts moving to {to}")
+        if to == "user":
+            out = h.cmd(f"spawn --wait --rights all vm_seq.o {0x11000000}", timeout=300)
+            r = re.search(r"round 1 under clock: faults (\d+)", out)
+            check(r and int(r.group(1)) == 8 * 20, f"paging with clock in a user domain:\n{out}")
+    _alive(h)
