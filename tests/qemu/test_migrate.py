@@ -353,3 +353,69 @@ def test_page_policies_migrate_with_their_state(h):
             r = re.search(r"round 1 under clock: faults (\d+)", out)
             check(r and int(r.group(1)) == 8 * 20, f"paging with clock in a user domain:\n{out}")
     _alive(h)
+
+
+GDB_AUTORUN = """\
+load svc_migr.o kernel as pk
+spawn svcclient.o 0 1
+sleep 1000
+spawn migload.o 15 once pk user
+sleep 1000
+spawn svcclient.o 0 1
+sleep 1000
+shutdown
+"""
+
+GDB_STOP = """\
+continue
+echo @@stop\\n
+print/x $pc
+print $kea_domain()
+info symbol $pc
+"""
+
+
+def test_gdb_breakpoint_follows_the_move(h):
+    """A breakpoint set in the service before it is loaded is hit in the
+    kernel before the migration and in the service's new domain after it
+    (scripts/gdb finds the new instance's symbols when it is placed)."""
+    import random, shutil, subprocess
+    from kea import ROOT
+    src = open(os.path.join(ROOT, "tests/svc/svctest.c")).read().splitlines()
+    start = next(i for i, l in enumerate(src) if l.startswith("static int where(void *self"))
+    line = next(i for i in range(start, len(src)) if "calls++;" in src[i]) + 1
+    port = random.randint(20000, 40000)
+    work = os.path.join(h.build, f"gdbmig-{port}")
+    os.makedirs(work, exist_ok=True)
+    with open(os.path.join(work, "autorun"), "w") as f:
+        f.write(GDB_AUTORUN)
+    cmds = os.path.join(work, "cmds.gdb")
+    with open(cmds, "w") as f:
+        f.write(f"break svctest.c:{line}\ncontinue\n" + GDB_STOP * 2 + "delete\ncontinue\n")
+    modules = [os.path.join(h.build, m) for m in
+               ("rt.o", "svc/svc_migr.o", "svc/svcclient.o", "apps/migload.o")]
+    env = dict(os.environ, GDB_PORT=str(port), GDB_BATCH=f"-x {cmds}")
+    try:
+        p = subprocess.run(["scripts/debug.sh", os.path.join(h.build, "kernel.elf"), *modules,
+                            os.path.join(work, "autorun")], cwd=ROOT, env=env, capture_output=True,
+                           text=True, timeout=300, stdin=subprocess.DEVNULL)
+        console = open(os.path.join(h.build, "debug-console.log"), errors="replace").read()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    out = p.stdout + p.stderr
+    tail = out[-3000:]
+    check("migload: once: success" in console,
+          f"the migration did not happen:\n{console[-1500:]}")
+    blocks = out.split("@@stop\n")
+    check(len(blocks) == 3, f"{len(blocks) - 1} stops, want 2:\n{tail}")
+    for i, where in enumerate(("kernel", "user")):
+        before, block = blocks[i], blocks[i + 1]
+        check(re.search(rf"Breakpoint 2(?:\.\d)?, where \(.*\) at tests/svc/svctest\.c:{line}", before),
+              f"stop {i}: not at svctest.c:{line}:\n{before[-800:]}")
+        pc = int(re.search(r"^\$\d+ = (0x[0-9a-f]+)", block, re.M).group(1), 16)
+        dom = int(re.search(r"^\$\d+ = (\d+)$", block, re.M).group(1))
+        # (in the kernel placement the CPU is in the caller's address space)
+        check((pc >= 0xc0000000) == (where == "kernel") and (where == "kernel" or dom != 0),
+              f"stop {i}: pc {pc:#x} in domain {dom}, want the {where}:\n{block}")
+        check(re.search(r"where in section \.text of \S*/svc_migr\.o", block),
+              f"stop {i}: not in svc_migr.o's symbols:\n{block}")
