@@ -89,9 +89,15 @@ def test_ramdisk_migrates_with_its_contents(h):
     m = _migrate(h, "rd_k", "user")
     check(int(m.group(6)) >= 1024 * 1024, f"state of {m.group(6)} bytes: not the contents")
     check(_where(h, "rd_k") == ("user", 1), "services does not show the move")
+    graph = h.cmd("graph")
+    check(re.search(r'"rd_k \(domain \d+\)"', graph) and "rd_k.block" in graph,
+          f"graph does not show rd_k in its domain:\n{graph}")
     _blktest(h, "rd_k", VERIFY, seed)
     _migrate(h, "rd_k", "kernel")
     check(_where(h, "rd_k") == ("kernel", 2), "services does not show the move back")
+    graph = h.cmd("graph")
+    check(not re.search(r'"rd_k \(domain \d+\)"', graph) and "rd_k.block" in graph,
+          f"graph still shows rd_k's domain:\n{graph}")
     _blktest(h, "rd_k", VERIFY, seed)
     _alive(h)
 
