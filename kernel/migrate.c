@@ -8,21 +8,23 @@
  * migration runs at a time; its steps, each named in the error when it
  * fails:
  *
+ *   load     place the same object afresh in the other placement (a new
+ *            domain, or the kernel): new relocation, new addresses;
+ *   init     the new instance's constructors and init(), told it is a
+ *            migration (kea_service_why): it sets itself up without
+ *            touching the device; its attach of a line the old instance
+ *            holds is staged.  It needs no state, so this and the load
+ *            are done before the hold, while the old instance serves on;
  *   hold     new invocations of the service's portals wait (the caller
  *            sleeps in svc_hold_wait); a thread already inside the service
  *            passes, so re-entrant calls cannot deadlock;
  *   drain    wait until no activation is inside the old instance, at
  *            most the timeout; past it, abort and say who is inside;
- *   load     place the same object afresh in the other placement (a new
- *            domain, or the kernel): new relocation, new addresses;
  *   park     the old instance's interrupt lines are masked and their
  *            deliveries held (kernel/irqsvc.c), then drain once more for
  *            a delivery that was under way;
  *   export   the old instance writes its state into pages the kernel
  *            maps into its placement;
- *   init     the new instance's constructors and init(), told it is a
- *            migration (kea_service_why): it sets itself up, its attach
- *            of a parked line is staged;
  *   import   the new instance rebuilds the state from the same pages;
  *   switch   with interrupts off: every system portal of the service is
  *            retargeted to the new instance (ids, names, table entries,
@@ -110,14 +112,20 @@ static int line_of(const struct domain *d, const struct portal *p, void *ctx)
 #define MAX_LINES 16
 struct lines { int n, irq[MAX_LINES]; };
 
-static void park(struct service *old, struct domain *heir, struct lines *l)
+/* The new instance will take over the old one's lines. */
+static void handover(struct service *old, struct domain *heir, struct lines *l)
 {
     l->n = 0;
     for (int irq = irqsvc_next(0, line_of, old); irq >= 0 && l->n < MAX_LINES;
          irq = irqsvc_next(irq + 1, line_of, old)) {
-        irqsvc_park(irq, heir);
+        irqsvc_handover(irq, heir);
         l->irq[l->n++] = irq;
     }
+}
+
+static void park(struct lines *l)
+{
+    for (int i = 0; i < l->n; i++) irqsvc_park(l->irq[i]);
 }
 
 static void unpark(struct lines *l)
@@ -360,29 +368,38 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
         return -KEA_EBUSY;
     }
 
-    /* hold */
-    uint64_t t0 = rdtsc();
+    /* load, init: placing the object and starting the new instance need
+     * none of the state and touch no device, so they are done before the
+     * hold, outside the downtime, while the old instance serves on. */
     moving = s;
     s->migrating = 1;
-    held_callers = 0;
-    hold(s, 1);
-    struct service *n = 0;
+    struct service *n = place_new(s, to, inject, err, errlen);
+    if (!n) {
+        s->migrating = 0;
+        moving = 0;
+        return -KEA_ENOMEM;
+    }
     struct lines lines = { 0, { 0 } };
     struct state st = { 0, 0, 0 };
-    int r = drain(s, timeout_ms, &rep->drain_ms, err, errlen);
-    if (r == 0 && !(n = place_new(s, to, inject, err, errlen))) r = -KEA_ENOMEM;
+    handover(s, n->dom, &lines);
+    char why[160];
+    int r = service_run_init(n, KEA_WHY_MIGRATE, why, sizeof why);
+    if (r < 0) snprintf(err, errlen, "init: %s", why);
+
+    /* hold, drain, park, drain once more for a delivery under way */
+    uint64_t t0 = rdtsc();
+    held_callers = 0;
+    if (r == 0) {
+        hold(s, 1);
+        r = drain(s, timeout_ms, &rep->drain_ms, err, errlen);
+    }
     if (r == 0) {
         uint32_t more;
-        park(s, n->dom, &lines);
+        park(&lines);
         r = drain(s, timeout_ms, &more, err, errlen);
         rep->drain_ms += more;
     }
     if (r == 0 && s->desc.has_state) r = export_state(s, &st, inject, err, errlen);
-    if (r == 0) {
-        char why[160];
-        if ((r = service_run_init(n, KEA_WHY_MIGRATE, why, sizeof why)) < 0)
-            snprintf(err, errlen, "init: %s", why);
-    }
     if (r == 0 && s->desc.has_state) r = import_state(n, &st, err, errlen);
     for (int i = 0; r == 0 && i < lines.n; i++)
         if (!irqsvc_staged(lines.irq[i])) {
@@ -391,7 +408,7 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
         }
     if (r < 0) {
         /* roll back: the old instance resumes, nothing moved */
-        if (n) drop_new(n, err, errlen);
+        drop_new(n, err, errlen);
         unpark(&lines);
         state_free(&st);
         hold(s, 0);

@@ -197,6 +197,7 @@ def _refusals(h):
     _serves(h, "sm", 0)
     # A caller inside for 3 s: a 300 ms drain gives up and names it.
     h.cmd("call sm.svctest hold 3000 &")
+    h.cmd("sleep 300")                              # until its thread is inside
     _refused(h, "migrate sm user --timeout 300",
              r"drain: thread \d+ \(.*\) is still inside sm after \d+ ms")
     h.expect(r"hold.*status 0", 30)
