@@ -73,3 +73,17 @@ def test_demo_rooted(h):
     check(got[(b, 2)][1] < got[(a, 2)][1], f"MRU did not reduce B's faults: {got}")
     check(got.get((b, 3), ("",))[0] == "clock", f"B not back on clock after unremap: {got}")
     check(out.count("done, data ok") == 2, "an application's data was corrupted")
+
+
+def test_demo_migrate(h):
+    out = _demo("migrate")
+    moves = re.findall(r"migrated ata: (kernel|user) -> (kernel|user)[^:]*: held (\d+) callers?, "
+                       r"drained in \d+ ms, state (\d+) bytes, downtime [\d,]+ cycles", out)
+    check([(a, b) for a, b, _, _ in moves] == [("kernel", "user"), ("user", "kernel")],
+          f"the driver did not move kernel -> user -> kernel: {moves}")
+    costs = re.findall(r"migcopy: ata in (the kernel|a user domain): (\d+) instructions per sector read", out)
+    check([w for w, _ in costs] == ["the kernel", "a user domain", "the kernel"], f"costs: {costs}")
+    check(re.search(r"^ +ata +user +ata\(\d+\) +\d+ +\d+ +1 +\d+ +block,atastat", out, re.M),
+          "services does not show the driver in its domain after one move")
+    check(re.search(r'd\d+ \[label="ata", shape=ellipse\]', out), "the graph has no domain for ata")
+    check("migcopy: done, every copy intact" in out, "the copies were not intact")
