@@ -69,13 +69,32 @@ void svc_hold_wait(struct portal *p)
     while (p->held) sleep_on(&hold_chan);
 }
 
+/* Hold or release the service's portals.  While held each carries a
+ * reference of ours, so that a portal revoked meanwhile (its domain
+ * destroyed) stays valid until its waiters are released. */
 static void hold(struct service *s, int on)
 {
     uint32_t f = irq_save();
-    for (uint32_t i = 0; i < s->nifaces; i++)
-        if (s->portal[i]) s->portal[i]->held = on;
+    for (uint32_t i = 0; i < s->nifaces; i++) {
+        struct portal *p = s->was[i];
+        if (!p) continue;
+        if (on) portal_get(p);
+        p->held = on;
+        if (!on) portal_put(p);
+    }
     if (!on) wakeup(&hold_chan);
     irq_restore(f);
+}
+
+/* The old instance's domain or the new one's may be destroyed from
+ * elsewhere while this thread sleeps (service_object_gone marks them). */
+static int lost(const struct service *s, const struct service *n, const char *step, char *err,
+                size_t errlen)
+{
+    if (!s->gone && !n->gone) return 0;
+    snprintf(err, errlen, "%s: %s domain was destroyed meanwhile", step,
+             s->gone ? "the service's" : "the new instance's");
+    return -KEA_EDEAD;
 }
 
 /* Wait until no thread is inside the old instance: 0, or -KEA_EBUSY with
@@ -281,11 +300,15 @@ static struct service *place_new(struct service *s, enum placement to, uint32_t 
     return n;
 }
 
-/* Undo the new instance: fini if its init ran, then object and domain. */
+/* Undo an instance: fini if its init ran, then object and domain (both
+ * already gone if its domain was destroyed). */
 static void drop_new(struct service *n, char *err, size_t errlen)
 {
-    service_run_fini(n, KEA_WHY_MIGRATE);
-    service_revoke_own(n);
+    service_track(n, 0);
+    if (!n->gone) {
+        service_run_fini(n, KEA_WHY_MIGRATE);
+        service_revoke_own(n);
+    }
     service_discard(n, err, errlen);
 }
 
@@ -379,28 +402,35 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
         moving = 0;
         return -KEA_ENOMEM;
     }
+    service_track(n, 1);
     struct lines lines = { 0, { 0 } };
     struct state st = { 0, 0, 0 };
     handover(s, n->dom, &lines);
     char why[160];
     int r = service_run_init(n, KEA_WHY_MIGRATE, why, sizeof why);
     if (r < 0) snprintf(err, errlen, "init: %s", why);
+    if (r == 0) r = lost(s, n, "init", err, errlen);
 
     /* hold, drain, park, drain once more for a delivery under way */
     uint64_t t0 = rdtsc();
     held_callers = 0;
-    if (r == 0) {
+    int holding = r == 0;
+    if (holding) {
         hold(s, 1);
         r = drain(s, timeout_ms, &rep->drain_ms, err, errlen);
+        if (r == 0) r = lost(s, n, "drain", err, errlen);
     }
     if (r == 0) {
         uint32_t more;
         park(&lines);
         r = drain(s, timeout_ms, &more, err, errlen);
         rep->drain_ms += more;
+        if (r == 0) r = lost(s, n, "park", err, errlen);
     }
     if (r == 0 && s->desc.has_state) r = export_state(s, &st, inject, err, errlen);
+    if (r == 0) r = lost(s, n, "export", err, errlen);
     if (r == 0 && s->desc.has_state) r = import_state(n, &st, err, errlen);
+    if (r == 0) r = lost(s, n, "import", err, errlen);
     for (int i = 0; r == 0 && i < lines.n; i++)
         if (!irqsvc_staged(lines.irq[i])) {
             snprintf(err, errlen, "switch: the new instance did not attach IRQ %d", lines.irq[i]);
@@ -411,9 +441,10 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
         drop_new(n, err, errlen);
         unpark(&lines);
         state_free(&st);
-        hold(s, 0);
+        if (holding) hold(s, 0);
         s->migrating = 0;
         moving = 0;
+        if (s->gone) kfree(s);          /* off the list already, its callers get -KEA_EDEAD */
         return r;
     }
 
@@ -431,6 +462,7 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
 
     /* finalize the old instance (now in n) */
     char ferr[96] = "";
+    n->gone = 0;
     drop_new(n, ferr, sizeof ferr);
     if (s->where == PLACE_USER)
         strlcpy(s->dom->name, s->name, sizeof s->dom->name);

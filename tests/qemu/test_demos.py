@@ -25,7 +25,7 @@ def test_demo_list(h):
     p = subprocess.run(["scripts/demo.sh", os.path.join(ROOT, "build", "kernel.elf")], cwd=ROOT,
                        capture_output=True, text=True, timeout=600)
     check(p.returncode == 0, p.stdout + p.stderr)
-    for name in ("placement", "upgrade", "compress", "rooted"):
+    for name in ("placement", "upgrade", "compress", "rooted", "migrate"):
         check(re.search(rf"^\s+{name}\s+\S", p.stdout, re.M), f"{name} not listed:\n{p.stdout}")
 
 
@@ -48,7 +48,7 @@ def test_demo_upgrade(h):
     check(re.search(r"fsapp: round 8: wrote round-8\.txt, 8 of 8 files read back intact", after),
           "rounds after the remap lost data")
     check("fsapp: done, every file intact" in after, "application did not finish intact")
-    calls = re.search(r"^ +cachefs +user +cachefs\(\d+\) +\d+ +(\d+) +fs", after, re.M)
+    calls = re.search(r"^ +cachefs +user +cachefs\(\d+\) +\d+ +(\d+) +\d+ +\S+ +fs", after, re.M)
     check(calls and int(calls.group(1)) > 0, "cachefs served no calls")
 
 
