@@ -426,3 +426,36 @@ def test_gdb_breakpoint_follows_the_move(h):
               f"stop {i}: pc {pc:#x} in domain {dom}, want the {where}:\n{block}")
         check(re.search(r"where in section \.text of \S*/svc_migr\.o", block),
               f"stop {i}: not in svc_migr.o's symbols:\n{block}")
+
+
+def test_vm_service_migrates_while_paging(h):
+    """The VM service moves back and forth while vm_seq runs rounds paged
+    by it: its frame tables and swap maps move with it (every word the
+    program wrote reads back, through the swap device), and every round
+    under clock faults exactly as clock must (every access of the cyclic
+    scan: passes * pages)."""
+    _boot(h, extra=("services/vm.o", "services/clock.o", "vm/vm_seq.o", "apps/migload.o"))
+    _load(h, "ramdisk.o", "kernel", "ramdisk")
+    _load(h, "clock.o", "kernel", "clock")
+    _load(h, "vm.o", "kernel", "vm")
+    # migload moves the VM service 6 times, 60 ms apart, from a program:
+    # commands typed meanwhile would be garbled by vm_seq's output.
+    start = len(h.out)
+    check("spawned" in h.cmd("spawn --rights all migload.o flip vm 6 60"), "migload")
+    # 15 rounds of 15 passes over 20 pages in 16 frames
+    h.cmd(f"spawn --wait --rights all vm_seq.o {0x1ff01410}", timeout=300)
+    h.pos = start
+    m = h.expect(r"migload: flip done, (\d+) moved", 120)
+    out = h.out[start:]
+    check(m.group(1) == "6", f"moved {m.group(1)} times, want 6")
+    first, last = out.find("round 1 under"), out.find("round 15 under")
+    check(first >= 0 and last >= 0, f"vm_seq did not run its rounds:\n{out[-2000:]}")
+    during = [f.start() for f in re.finditer(r"migload: flip \d+: now in", out)
+              if first < f.start() < last]
+    check(len(during) >= 3, f"only {len(during)} moves while vm_seq ran:\n{out[-3000:]}")
+    check(re.search(r"vm_seq \S+: done, data ok", out), f"data lost across the moves:\n{out[-2000:]}")
+    rounds = re.findall(r"round (\d+) under (\w+): faults (\d+)", out)
+    check(len(rounds) == 15 and all(p == "clock" and int(f) == 15 * 20 for _, p, f in rounds),
+          f"rounds: {rounds}")
+    check(_where(h, "vm") == ("kernel", 6), "vm not back in the kernel after 6 moves")
+    _alive(h)
