@@ -314,6 +314,35 @@ static void drop_new(struct service *n, char *err, size_t errlen)
 
 /* ---- the switch ---- */
 
+/* Run address `addr` of object `from` at the same place in `to` (the same
+ * object placed again), or 0 if it is not in `from`. */
+static uint32_t translate(const struct kobj *from, const struct kobj *to, uint32_t addr)
+{
+    int r = kobj_region_of(from, addr);
+    if (r < 0) return 0;
+    return to->eo.region[r].run + (addr - from->eo.region[r].run);
+}
+
+/* KEA_SVC_MOVE_PORTALS: the portals the old instance made itself (not its
+ * system portals) now lead to the same code and argument in the new one.
+ * One whose entry or argument is not in the object stays behind. */
+static void move_own_portals(struct service *s, struct service *n)
+{
+    for (int i = 0; i < portal_count(); i++) {
+        struct portal *p = portal_at(i);
+        if (!p || !p->dom) continue;
+        int mine = s->where == PLACE_USER ? p->dom == s->dom
+                 : p->dom == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0;
+        for (uint32_t j = 0; mine && j < s->nifaces; j++)
+            mine = p != s->was[j];
+        if (!mine) continue;
+        uint32_t h = translate(s->obj, n->obj, (uint32_t)p->handler);
+        uint32_t a = p->arg ? translate(s->obj, n->obj, (uint32_t)p->arg) : 0;
+        if (h && (a || !p->arg))
+            portal_retarget(p, n->dom, (idc_handler_t)h, (void *)a, placement[n->where]->owner(n));
+    }
+}
+
 /* Everything here is done with interrupts off: an invocation sees the old
  * instance or the new one, and the held callers wake into the new one. */
 static void switch_to(struct service *s, struct service *n, struct lines *l)
@@ -324,6 +353,7 @@ static void switch_to(struct service *s, struct service *n, struct lines *l)
             portal_retarget(s->portal[i], n->dom, (idc_handler_t)n->desc.iface[i].dispatch,
                             (void *)n->desc.iface[i].server, placement[n->where]->owner(n));
     for (int i = 0; i < l->n; i++) irqsvc_commit(l->irq[i]);
+    if (s->desc.flags & KEA_SVC_MOVE_PORTALS) move_own_portals(s, n);
     /* s becomes the new instance; n keeps the old one, to be finalized. */
     struct service old = *s;
     s->where = n->where;

@@ -209,8 +209,9 @@ int service_read_descriptor(const struct kobj *o, struct svc_desc *d, char *err,
     if (ks.why && !kobj_bytes(o, (uint32_t)ks.why, sizeof(int)))
         FAIL("%s: service descriptor: why (%#x) does not point into the object", o->name,
              (uint32_t)ks.why);
-    if (ks.flags & ~KEA_SVC_STATELESS)
-        FAIL("%s: service descriptor: unknown flags %#x", o->name, ks.flags & ~KEA_SVC_STATELESS);
+    const uint32_t known = KEA_SVC_STATELESS | KEA_SVC_MOVE_PORTALS;
+    if (ks.flags & ~known)
+        FAIL("%s: service descriptor: unknown flags %#x", o->name, ks.flags & ~known);
     d->flags = ks.flags;
     d->why = (uint32_t)ks.why;
     d->state_entry = (uint32_t)ks.state_entry;

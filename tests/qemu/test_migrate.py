@@ -273,7 +273,18 @@ def test_remaps_and_an_interposer_follow_the_move(h):
             check(_who(h, f"{x}.svctest") == want, f"{x}'s remap does not lead to m in the {to}")
         check(h.cmd("portals").count("* ") >= before.count("* "), "a remap was lost")
     log = h.cmd("trace")
-    check(len(re.findall(r"m\.svctest\.where\s+0", log)) >= 3, f"the tracer missed calls:\n{log}")
+    n = len(re.findall(r"m\.svctest\.where\s+0", log))
+    check(n >= 3, f"the tracer missed calls:\n{log}")
+    # The tracer moves too, its twins (in front of m) and its log with it.
+    for to in ("kernel", "user"):
+        _migrate(h, "trace", to)
+        # (a call through x1's system-wide remap reaches m itself: remaps
+        # do not chain, so only the direct call meets the tracer's twin)
+        check(_who(h, "m.svctest") == _who(h, "x1.svctest"), "m answers differently")
+        log = h.cmd("trace")
+        check(len(re.findall(r"m\.svctest\.where\s+0", log)) == n + 1,
+              f"the tracer in the {to} lost its log or missed the call:\n{log}")
+        n += 1
     check("stopped tracing m" in h.cmd("trace off m"), "trace off")
     _alive(h)
 
