@@ -235,7 +235,7 @@ void idc_syscall(struct trapframe *tf)
     struct portal *p = resolve(from, IDC_PP_PORTAL(pp), t->root, from);
     struct domain *to;
     struct actslot *s;
-    if (!p || !(to = p->dom) || tf->ebp || t->depth + 1 >= MAX_DEPTH || p->held) {
+    if (__builtin_expect(!p || !(to = p->dom) || tf->ebp || t->depth + 1 >= MAX_DEPTH || p->held, 0)) {
         idc_call_general(t, tf, p, from);
         return;
     }

@@ -6,11 +6,12 @@
  * handler itself only counts and wakes that thread, since a portal
  * invocation needs a thread to run on.
  *
- * A live replacement of the driver (kernel/migrate.c) parks its lines:
- * masked at the controller, deliveries deferred (counted in `pending`),
- * and an attach by the new instance staged; the switch moves the line to
- * the staged portal, and unparking unmasks it and delivers what was
- * deferred, to whichever instance then holds it.  No interrupt is lost.
+ * A live replacement of the driver (kernel/migrate.c) first names the
+ * new instance heir of its lines, so that its attach is staged; then
+ * parks them: masked at the controller, deliveries deferred (counted in
+ * `pending`).  The switch moves each line to the staged portal, and
+ * unparking unmasks it and delivers what was deferred, to whichever
+ * instance then holds it.  No interrupt is lost.
  *
  * I/O ports: each domain with a grant has its own I/O permission bitmap,
  * copied into the TSS when the CPU switches into that domain's address
@@ -73,7 +74,7 @@ int irqsvc_attach(struct domain *d, int irq, int local)
     if (irq < 0 || irq >= NIRQ || reserved_irq(irq)) return -KEA_EINVAL;
     if (local < 0 || local >= IDC_MAX_PORTALS || !d->ptab[local].cur) return -KEA_EBADPORTAL;
     struct irqslot *s = &slots[irq];
-    if (s->portal && s->parked && d == s->heir && !s->staged) {
+    if (s->portal && s->heir && d == s->heir && !s->staged) {
         s->staged = d->ptab[local].cur;  /* the new instance of a replacement */
         s->staged->refs++;
         return 0;
@@ -130,14 +131,20 @@ int irqsvc_next(int from, int (*mine)(const struct domain *d, const struct porta
     return -1;
 }
 
-/* Mask the line and hold its deliveries; heir's attach will be staged. */
-void irqsvc_park(int irq, struct domain *heir)
+/* heir's attach of the line will be staged (made live by the switch);
+ * deliveries still go to the old instance. */
+void irqsvc_handover(int irq, struct domain *heir)
+{
+    slots[irq].heir = heir;
+}
+
+/* Mask the line and hold its deliveries. */
+void irqsvc_park(int irq)
 {
     struct irqslot *s = &slots[irq];
     uint32_t f = irq_save();
     pic_set_mask(irq, 1);
     s->parked = 1;
-    s->heir = heir;
     irq_restore(f);
 }
 

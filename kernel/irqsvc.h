@@ -13,7 +13,8 @@ extern int io_domains;
 struct portal;
 int  irqsvc_next(int from, int (*mine)(const struct domain *d, const struct portal *p, void *ctx),
                  void *ctx);
-void irqsvc_park(int irq, struct domain *heir);
+void irqsvc_handover(int irq, struct domain *heir);
+void irqsvc_park(int irq);
 int  irqsvc_staged(int irq);
 void irqsvc_commit(int irq);
 void irqsvc_unpark(int irq);

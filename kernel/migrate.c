@@ -8,21 +8,23 @@
  * migration runs at a time; its steps, each named in the error when it
  * fails:
  *
+ *   load     place the same object afresh in the other placement (a new
+ *            domain, or the kernel): new relocation, new addresses;
+ *   init     the new instance's constructors and init(), told it is a
+ *            migration (kea_service_why): it sets itself up without
+ *            touching the device; its attach of a line the old instance
+ *            holds is staged.  It needs no state, so this and the load
+ *            are done before the hold, while the old instance serves on;
  *   hold     new invocations of the service's portals wait (the caller
  *            sleeps in svc_hold_wait); a thread already inside the service
  *            passes, so re-entrant calls cannot deadlock;
  *   drain    wait until no activation is inside the old instance, at
  *            most the timeout; past it, abort and say who is inside;
- *   load     place the same object afresh in the other placement (a new
- *            domain, or the kernel): new relocation, new addresses;
  *   park     the old instance's interrupt lines are masked and their
  *            deliveries held (kernel/irqsvc.c), then drain once more for
  *            a delivery that was under way;
  *   export   the old instance writes its state into pages the kernel
  *            maps into its placement;
- *   init     the new instance's constructors and init(), told it is a
- *            migration (kea_service_why): it sets itself up, its attach
- *            of a parked line is staged;
  *   import   the new instance rebuilds the state from the same pages;
  *   switch   with interrupts off: every system portal of the service is
  *            retargeted to the new instance (ids, names, table entries,
@@ -67,13 +69,32 @@ void svc_hold_wait(struct portal *p)
     while (p->held) sleep_on(&hold_chan);
 }
 
+/* Hold or release the service's portals.  While held each carries a
+ * reference of ours, so that a portal revoked meanwhile (its domain
+ * destroyed) stays valid until its waiters are released. */
 static void hold(struct service *s, int on)
 {
     uint32_t f = irq_save();
-    for (uint32_t i = 0; i < s->nifaces; i++)
-        if (s->portal[i]) s->portal[i]->held = on;
+    for (uint32_t i = 0; i < s->nifaces; i++) {
+        struct portal *p = s->was[i];
+        if (!p) continue;
+        if (on) portal_get(p);
+        p->held = on;
+        if (!on) portal_put(p);
+    }
     if (!on) wakeup(&hold_chan);
     irq_restore(f);
+}
+
+/* The old instance's domain or the new one's may be destroyed from
+ * elsewhere while this thread sleeps (service_object_gone marks them). */
+static int lost(const struct service *s, const struct service *n, const char *step, char *err,
+                size_t errlen)
+{
+    if (!s->gone && !n->gone) return 0;
+    snprintf(err, errlen, "%s: %s domain was destroyed meanwhile", step,
+             s->gone ? "the service's" : "the new instance's");
+    return -KEA_EDEAD;
 }
 
 /* Wait until no thread is inside the old instance: 0, or -KEA_EBUSY with
@@ -110,14 +131,20 @@ static int line_of(const struct domain *d, const struct portal *p, void *ctx)
 #define MAX_LINES 16
 struct lines { int n, irq[MAX_LINES]; };
 
-static void park(struct service *old, struct domain *heir, struct lines *l)
+/* The new instance will take over the old one's lines. */
+static void handover(struct service *old, struct domain *heir, struct lines *l)
 {
     l->n = 0;
     for (int irq = irqsvc_next(0, line_of, old); irq >= 0 && l->n < MAX_LINES;
          irq = irqsvc_next(irq + 1, line_of, old)) {
-        irqsvc_park(irq, heir);
+        irqsvc_handover(irq, heir);
         l->irq[l->n++] = irq;
     }
+}
+
+static void park(struct lines *l)
+{
+    for (int i = 0; i < l->n; i++) irqsvc_park(l->irq[i]);
 }
 
 static void unpark(struct lines *l)
@@ -273,15 +300,48 @@ static struct service *place_new(struct service *s, enum placement to, uint32_t 
     return n;
 }
 
-/* Undo the new instance: fini if its init ran, then object and domain. */
+/* Undo an instance: fini if its init ran, then object and domain (both
+ * already gone if its domain was destroyed). */
 static void drop_new(struct service *n, char *err, size_t errlen)
 {
-    service_run_fini(n, KEA_WHY_MIGRATE);
-    service_revoke_own(n);
+    service_track(n, 0);
+    if (!n->gone) {
+        service_run_fini(n, KEA_WHY_MIGRATE);
+        service_revoke_own(n);
+    }
     service_discard(n, err, errlen);
 }
 
 /* ---- the switch ---- */
+
+/* Run address `addr` of object `from` at the same place in `to` (the same
+ * object placed again), or 0 if it is not in `from`. */
+static uint32_t translate(const struct kobj *from, const struct kobj *to, uint32_t addr)
+{
+    int r = kobj_region_of(from, addr);
+    if (r < 0) return 0;
+    return to->eo.region[r].run + (addr - from->eo.region[r].run);
+}
+
+/* KEA_SVC_MOVE_PORTALS: the portals the old instance made itself (not its
+ * system portals) now lead to the same code and argument in the new one.
+ * One whose entry or argument is not in the object stays behind. */
+static void move_own_portals(struct service *s, struct service *n)
+{
+    for (int i = 0; i < portal_count(); i++) {
+        struct portal *p = portal_at(i);
+        if (!p || !p->dom) continue;
+        int mine = s->where == PLACE_USER ? p->dom == s->dom
+                 : p->dom == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0;
+        for (uint32_t j = 0; mine && j < s->nifaces; j++)
+            mine = p != s->was[j];
+        if (!mine) continue;
+        uint32_t h = translate(s->obj, n->obj, (uint32_t)p->handler);
+        uint32_t a = p->arg ? translate(s->obj, n->obj, (uint32_t)p->arg) : 0;
+        if (h && (a || !p->arg))
+            portal_retarget(p, n->dom, (idc_handler_t)h, (void *)a, placement[n->where]->owner(n));
+    }
+}
 
 /* Everything here is done with interrupts off: an invocation sees the old
  * instance or the new one, and the held callers wake into the new one. */
@@ -293,6 +353,7 @@ static void switch_to(struct service *s, struct service *n, struct lines *l)
             portal_retarget(s->portal[i], n->dom, (idc_handler_t)n->desc.iface[i].dispatch,
                             (void *)n->desc.iface[i].server, placement[n->where]->owner(n));
     for (int i = 0; i < l->n; i++) irqsvc_commit(l->irq[i]);
+    if (s->desc.flags & KEA_SVC_MOVE_PORTALS) move_own_portals(s, n);
     /* s becomes the new instance; n keeps the old one, to be finalized. */
     struct service old = *s;
     s->where = n->where;
@@ -360,30 +421,46 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
         return -KEA_EBUSY;
     }
 
-    /* hold */
-    uint64_t t0 = rdtsc();
+    /* load, init: placing the object and starting the new instance need
+     * none of the state and touch no device, so they are done before the
+     * hold, outside the downtime, while the old instance serves on. */
     moving = s;
     s->migrating = 1;
-    held_callers = 0;
-    hold(s, 1);
-    struct service *n = 0;
+    struct service *n = place_new(s, to, inject, err, errlen);
+    if (!n) {
+        s->migrating = 0;
+        moving = 0;
+        return -KEA_ENOMEM;
+    }
+    service_track(n, 1);
     struct lines lines = { 0, { 0 } };
     struct state st = { 0, 0, 0 };
-    int r = drain(s, timeout_ms, &rep->drain_ms, err, errlen);
-    if (r == 0 && !(n = place_new(s, to, inject, err, errlen))) r = -KEA_ENOMEM;
+    handover(s, n->dom, &lines);
+    char why[160];
+    int r = service_run_init(n, KEA_WHY_MIGRATE, why, sizeof why);
+    if (r < 0) snprintf(err, errlen, "init: %s", why);
+    if (r == 0) r = lost(s, n, "init", err, errlen);
+
+    /* hold, drain, park, drain once more for a delivery under way */
+    uint64_t t0 = rdtsc();
+    held_callers = 0;
+    int holding = r == 0;
+    if (holding) {
+        hold(s, 1);
+        r = drain(s, timeout_ms, &rep->drain_ms, err, errlen);
+        if (r == 0) r = lost(s, n, "drain", err, errlen);
+    }
     if (r == 0) {
         uint32_t more;
-        park(s, n->dom, &lines);
+        park(&lines);
         r = drain(s, timeout_ms, &more, err, errlen);
         rep->drain_ms += more;
+        if (r == 0) r = lost(s, n, "park", err, errlen);
     }
     if (r == 0 && s->desc.has_state) r = export_state(s, &st, inject, err, errlen);
-    if (r == 0) {
-        char why[160];
-        if ((r = service_run_init(n, KEA_WHY_MIGRATE, why, sizeof why)) < 0)
-            snprintf(err, errlen, "init: %s", why);
-    }
+    if (r == 0) r = lost(s, n, "export", err, errlen);
     if (r == 0 && s->desc.has_state) r = import_state(n, &st, err, errlen);
+    if (r == 0) r = lost(s, n, "import", err, errlen);
     for (int i = 0; r == 0 && i < lines.n; i++)
         if (!irqsvc_staged(lines.irq[i])) {
             snprintf(err, errlen, "switch: the new instance did not attach IRQ %d", lines.irq[i]);
@@ -391,12 +468,13 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
         }
     if (r < 0) {
         /* roll back: the old instance resumes, nothing moved */
-        if (n) drop_new(n, err, errlen);
+        drop_new(n, err, errlen);
         unpark(&lines);
         state_free(&st);
-        hold(s, 0);
+        if (holding) hold(s, 0);
         s->migrating = 0;
         moving = 0;
+        if (s->gone) kfree(s);          /* off the list already, its callers get -KEA_EDEAD */
         return r;
     }
 
@@ -414,6 +492,7 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
 
     /* finalize the old instance (now in n) */
     char ferr[96] = "";
+    n->gone = 0;
     drop_new(n, ferr, sizeof ferr);
     if (s->where == PLACE_USER)
         strlcpy(s->dom->name, s->name, sizeof s->dom->name);

@@ -28,6 +28,7 @@
 
 static struct service *services;        /* registered, newest first */
 static struct service *pending;         /* being loaded: names taken, not yet listed */
+static void list_remove(struct service **list, struct service *s);
 
 /* The rights of a user placement's domain: device access always, so that a
  * driver can leave the kernel (user placement is for isolation) and still
@@ -37,6 +38,18 @@ static struct service *pending;         /* being loaded: names taken, not yet li
 #define USER_SERVICE_RIGHTS RIGHT_IO
 
 struct service *service_list(void) { return services; }
+
+/* A migration's new instance is tracked like a service being loaded: if
+ * its domain is destroyed meanwhile, it is marked gone, not freed. */
+void service_track(struct service *s, int on)
+{
+    if (on) {
+        s->next = pending;
+        pending = s;
+    } else {
+        list_remove(&pending, s);
+    }
+}
 
 struct service *service_by_name(const char *name)
 {
@@ -196,8 +209,9 @@ int service_read_descriptor(const struct kobj *o, struct svc_desc *d, char *err,
     if (ks.why && !kobj_bytes(o, (uint32_t)ks.why, sizeof(int)))
         FAIL("%s: service descriptor: why (%#x) does not point into the object", o->name,
              (uint32_t)ks.why);
-    if (ks.flags & ~KEA_SVC_STATELESS)
-        FAIL("%s: service descriptor: unknown flags %#x", o->name, ks.flags & ~KEA_SVC_STATELESS);
+    const uint32_t known = KEA_SVC_STATELESS | KEA_SVC_MOVE_PORTALS;
+    if (ks.flags & ~known)
+        FAIL("%s: service descriptor: unknown flags %#x", o->name, ks.flags & ~known);
     d->flags = ks.flags;
     d->why = (uint32_t)ks.why;
     d->state_entry = (uint32_t)ks.state_entry;
@@ -570,6 +584,10 @@ int service_unload(const char *name, int force, char *err, size_t errlen)
         snprintf(err, errlen, "%s is being unloaded already", name);
         return -KEA_EBUSY;
     }
+    if (s->migrating) {
+        snprintf(err, errlen, "%s is being migrated: unload it after", name);
+        return -KEA_EBUSY;
+    }
     if (inside(s, err, errlen)) {
         if (!force) return -KEA_EBUSY;
         /* Forced: let no new call in, then wait for those inside to leave.
@@ -615,7 +633,7 @@ void service_object_gone(const struct kobj *o)
     for (struct service *s = services; s; s = s->next)
         if (s->obj == o) {
             list_remove(&services, s);      /* listed services always have both */
-            if (s->unloading) {
+            if (s->unloading || s->migrating) {     /* its unloader or migrator frees it */
                 s->gone = 1;
                 s->obj = 0;
                 s->dom = 0;

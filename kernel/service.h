@@ -72,6 +72,7 @@ void service_object_gone(const struct kobj *o);     /* load.c: its domain is dyi
 /* For kernel/migrate.c: one instance's steps, on a struct service that
  * need not be registered. */
 struct domain *service_requester(void);
+void service_track(struct service *s, int on);
 int  service_read_descriptor(const struct kobj *o, struct svc_desc *d, char *err, size_t errlen);
 int  service_run_init(struct service *s, int why, char *err, size_t errlen);
 void service_run_fini(struct service *s, int why);

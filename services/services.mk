@@ -41,6 +41,16 @@ SVC_RAMDISK_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/ramdisk/*.c))
 $(SVC_RAMDISK_OBJ): $(SVC_RAMDISK_GEN)
 $(eval $(call service_object,ramdisk,$(SVC_RAMDISK_OBJ) $(SVC_RAMDISK_GEN)))
 
+# A 4 MiB RAM disk, for the migration benchmark (tests/apps/migbench.c).
+$(BUILD)/services/ramdisk/ramdisk4m.o: services/ramdisk/ramdisk.c $(SVC_RAMDISK_GEN) $(BASE_CLIENT)
+	@mkdir -p $(@D)
+	$(TARGET_CC) $(SERVICE_CFLAGS) -DRAMDISK_KIB=4096 -c $< -o $@
+$(BUILD)/services/ramdisk4m.o: $(BUILD)/services/ramdisk/ramdisk4m.o $(SVC_RAMDISK_GEN)
+	$(TARGET_LD) -r -o $@ $^
+	objcopy -G kea_service $@
+
+MODULES += $(BUILD)/services/ramdisk4m.o
+
 # --- ata: the primary IDE/ATA disk, PIO with its interrupt ---------------------
 SVC_ATA_GEN := $(addprefix $(BUILD)/gen/,block_server.o atastat_server.o ataintr_server.o \
                  irq_client.o portal_client.o thread_client.o)

@@ -51,7 +51,9 @@ int cmd_migrate(int argc, char **argv)
     size_t len = 0;
     int r = sys_migrate(&kea_base_sys, spec, &m, sizeof m, &len);
     if (r < 0 || len < sizeof m) {
-        printf("migrate: %s not migrated: %s\n", argv[1], err_str(r < 0 ? r : -KEA_EINVAL));
+        /* The kernel said why above; this says what it means. */
+        printf("migrate: %s not migrated (%s); nothing changed\n", argv[1],
+               kea_strerror(r < 0 ? r : -KEA_EINVAL));
         return -1;
     }
     char down[32], where[40];

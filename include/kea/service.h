@@ -69,6 +69,13 @@ struct kea_service {
  * service with neither the hooks nor this flag is refused: never silent
  * loss of state. */
 #define KEA_SVC_STATELESS 0x1u
+/* flags: portals the service made itself (through the portal service)
+ * move with it in a migration: each is retargeted to the same code and
+ * argument in the new instance (both must lie in the object), keeping its
+ * id, name and the remaps to it, as the service's own portals do.  For an
+ * interposer whose twins sit in front of other services.  Without it they
+ * stay with the old instance and are revoked with it. */
+#define KEA_SVC_MOVE_PORTALS 0x2u
 
 /* kea_service_why: why init() or fini() runs. */
 #define KEA_WHY_FRESH   0                   /* loaded / unloaded */

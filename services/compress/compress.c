@@ -479,7 +479,37 @@ static struct fs_server server = { &ops, 0 };
 
 static void fini(void)
 {
-    printf("compress: %u bytes of chunks stored in %u\n", plain_bytes, packed_bytes);
+    if (kea_service_why != KEA_WHY_MIGRATE)
+        printf("compress: %u bytes of chunks stored in %u\n", plain_bytes, packed_bytes);
+}
+
+/* Live migration (docs/migration.md): the state is which service lies
+ * below and the statistics; the new instance binds the lower one again on
+ * its first call. */
+struct cz_state { uint32_t magic, plain, packed; char lower[sizeof lower_name]; };
+#define CZ_STATE_MAGIC 0x637a7331u      /* "cz s1" */
+
+static int cz_export(void *buf, size_t cap, size_t *len)
+{
+    struct cz_state st = { CZ_STATE_MAGIC, plain_bytes, packed_bytes, { 0 } };
+    *len = sizeof st;
+    if (cap < sizeof st) return -KEA_E2BIG;
+    strlcpy(st.lower, lower_name, sizeof st.lower);
+    memcpy(buf, &st, sizeof st);
+    return 0;
+}
+
+static int cz_import(const void *buf, size_t len)
+{
+    struct cz_state st;
+    if (len != sizeof st) return -KEA_EINVAL;
+    memcpy(&st, buf, sizeof st);
+    if (st.magic != CZ_STATE_MAGIC || !memchr(st.lower, 0, sizeof st.lower)) return -KEA_EINVAL;
+    strlcpy(lower_name, st.lower, sizeof lower_name);
+    plain_bytes = st.plain;
+    packed_bytes = st.packed;
+    bound = 0;
+    return 0;
 }
 
 static const struct kea_service_iface ifaces[] = {
@@ -487,4 +517,5 @@ static const struct kea_service_iface ifaces[] = {
     { ZLIB_IFACE_NAME, ZLIB_IFACE_ID, zlib_dispatch, &zs_server },
 };
 
-KEA_SERVICE(.name = "compress", .ifaces = ifaces, .nifaces = 2, .fini = fini);
+KEA_SERVICE(.name = "compress", .ifaces = ifaces, .nifaces = 2, .fini = fini,
+            .state_export = cz_export, .state_import = cz_import);

@@ -227,8 +227,63 @@ static int clear(void *self)
  * remaps to them must have been undone by then (`trace off`). */
 static void fini(void)
 {
+    if (kea_service_why == KEA_WHY_MIGRATE) return;     /* the twins moved to the new instance */
     for (int i = 0; i < MAX_TWINS; i++)
         if (twins[i].used) drop_twin(&twins[i]);
+}
+
+/* ---- live migration (docs/migration.md) ----
+ *
+ * The twins move with the service (KEA_SVC_MOVE_PORTALS): the kernel
+ * retargets each to forward() and the same slot of twins[] in the new
+ * instance, so the remaps in front of the traced services hold.  The state
+ * is the twin table and the log; the new instance binds the originals and
+ * the twins again by name, since local ids are its old table's. */
+struct trace_state {
+    uint32_t magic, logged, cleared;
+    struct twin twins[MAX_TWINS];
+    struct trace_rec ring[LOG_SIZE];
+};
+#define TRACE_STATE_MAGIC 0x74727331u   /* "trs1" */
+
+static int trace_export(void *buf, size_t cap, size_t *len)
+{
+    *len = sizeof(struct trace_state);
+    if (cap < *len) return -KEA_E2BIG;
+    struct trace_state *st = buf;
+    lock();
+    st->magic = TRACE_STATE_MAGIC;
+    st->logged = logged;
+    st->cleared = cleared;
+    memcpy(st->twins, twins, sizeof twins);
+    memcpy(st->ring, ring, sizeof ring);
+    unlock();
+    return 0;
+}
+
+static int trace_import(const void *buf, size_t len)
+{
+    const struct trace_state *st = buf;
+    if (len != sizeof *st || st->magic != TRACE_STATE_MAGIC || st->cleared > st->logged)
+        return -KEA_EINVAL;
+    for (int i = 0; i < MAX_TWINS; i++) {
+        struct twin t = st->twins[i];
+        if (!t.used) continue;
+        char name[TRACE_PORTAL_NAME];
+        uint32_t iface, sys;
+        t.name[sizeof t.name - 1] = 0;
+        int r = portal_bind(&kea_base_portal, t.name, &t.orig_local, &iface, &sys);
+        if (r < 0) return r;
+        if (sys != t.orig_sys || iface != t.iface_id) return -KEA_EINVAL;
+        snprintf(name, sizeof name, "%s%s", TRACE_TWIN_PREFIX, t.name);
+        if ((r = portal_bind(&kea_base_portal, name, &t.twin_local, &iface, &sys)) < 0) return r;
+        if (sys != t.twin_sys) return -KEA_EINVAL;
+        twins[i] = t;
+    }
+    memcpy(ring, st->ring, sizeof ring);
+    logged = st->logged;
+    cleared = st->cleared;
+    return 0;
 }
 
 static const struct trace_ops ops = { on, off, dump, clear };
@@ -237,4 +292,6 @@ static const struct kea_service_iface ifaces[] = {
     { TRACE_IFACE_NAME, TRACE_IFACE_ID, trace_dispatch, &server },
 };
 
-KEA_SERVICE(.name = "trace", .ifaces = ifaces, .nifaces = 1, .fini = fini);
+KEA_SERVICE(.name = "trace", .ifaces = ifaces, .nifaces = 1, .fini = fini,
+            .state_export = trace_export, .state_import = trace_import,
+            .flags = KEA_SVC_MOVE_PORTALS);

@@ -18,7 +18,14 @@
  *     spawn --wait migload.o once SERVICE kernel|user
  *
  * asks for one migration and prints its status (a domain without the
- * domains right is refused). */
+ * domains right is refused).
+ *
+ *     spawn --rights all migload.o flip SERVICE COUNT MS
+ *
+ * waits MS milliseconds, then COUNT times moves SERVICE to the other
+ * placement, MS milliseconds apart, and ends with "migload: flip done, N
+ * moved" (a test's own commands would be garbled by a program printing
+ * meanwhile; this makes the moves from a program instead). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,6 +172,22 @@ int main(uint32_t n, const char *args)
         int r = name && to ? migrate(name, strcmp(to, "kernel") == 0, &held) : -KEA_EINVAL;
         printf("migload: once: %s\n", kea_strerror(r));
         return r < 0;
+    }
+    if (w && strcmp(w, "flip") == 0) {
+        char *name = strtok_r(0, " ", &save), *cnt = strtok_r(0, " ", &save),
+             *ms = strtok_r(0, " ", &save);
+        if (!name || !cnt || !ms) return 1;
+        uint32_t count = (uint32_t)strtoul(cnt, 0, 10), pause = (uint32_t)strtoul(ms, 0, 10), moved = 0;
+        for (uint32_t i = 0; i < count; i++) {
+            thread_sleep(&kea_base_thread, pause);
+            int k = in_kernel(name), held = 0;
+            int r = k < 0 ? k : migrate(name, !k, (uint32_t *)&held);
+            if (r == 0) moved++;
+            printf("migload: flip %u: %s%s\n", i + 1, r < 0 ? kea_strerror(r) : "now in ",
+                   r < 0 ? "" : k ? "a user domain" : "the kernel");
+        }
+        printf("migload: flip done, %u moved\n", moved);
+        return moved == count ? 0 : 1;
     }
     uint32_t rounds = w ? (uint32_t)strtoul(w, 0, 10) : 0;
     while ((w = strtok_r(0, " ", &save)) && nclients < MAXSVC) {

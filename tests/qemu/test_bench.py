@@ -6,7 +6,10 @@ from kea import check, ROOT, default_modules
 
 ROWS = ("plain function call", "null IDC round trip, user -> user domain", "thread_id()",
         "IDC with 4 KiB in and out", "IDC transport only, 4 KiB", "10,000 rooted remaps",
-        "kernel -> kernel-placed service", "boot: kmain -> shell prompt", "remap + unremap")
+        "kernel -> kernel-placed service", "boot: kmain -> shell prompt", "remap + unremap",
+        "migration downtime, ATA driver kernel -> user",
+        "migration downtime, 4 MiB RAM disk kernel -> user", "migration downtime, simplefs user -> kernel",
+        "ATA block read (1 sector), driver migrated to a user domain")
 
 
 def test_bench_reports_every_figure(h):

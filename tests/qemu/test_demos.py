@@ -61,7 +61,7 @@ def test_demo_list(h):
     p = subprocess.run(["scripts/demo.sh", os.path.join(ROOT, "build", "kernel.elf")], cwd=ROOT,
                        capture_output=True, text=True, timeout=600)
     check(p.returncode == 0, p.stdout + p.stderr)
-    for name in ("placement", "upgrade", "compress", "rooted"):
+    for name in ("placement", "upgrade", "compress", "rooted", "migrate"):
         check(re.search(rf"^\s+{name}\s+\S", p.stdout, re.M), f"{name} not listed:\n{p.stdout}")
 
 
@@ -87,7 +87,7 @@ def test_demo_upgrade(h):
     check(re.search(r"fsapp: round 8: wrote round-8\.txt, 8 of 8 files read back intact", after),
           "rounds after the remap lost data")
     check("fsapp: done, every file intact" in after, "application did not finish intact")
-    calls = re.search(r"^ +cachefs +user +cachefs\(\d+\) +\d+ +(\d+) +fs", after, re.M)
+    calls = re.search(r"^ +cachefs +user +cachefs\(\d+\) +\d+ +(\d+) +\d+ +\S+ +fs", after, re.M)
     check(calls and int(calls.group(1)) > 0, "cachefs served no calls")
     check_transcript("upgrade", out)
 
@@ -143,3 +143,18 @@ def test_demo_graphs_match_docs(h):
         svg = open(os.path.splitext(path)[0] + ".svg").read()
         for a, b in re.findall(r"^\s*(\w+) -> (\w+) ", committed, re.M):
             check(f"<title>{a}&#45;&gt;{b}</title>" in svg, f"{name}.svg lacks the edge {a} -> {b} of {name}.dot")
+
+
+def test_demo_migrate(h):
+    out = _demo("migrate")
+    moves = re.findall(r"migrated ata: (kernel|user) -> (kernel|user)[^:]*: held (\d+) callers?, "
+                       r"drained in \d+ ms, state (\d+) bytes, downtime [\d,]+ cycles", out)
+    check([(a, b) for a, b, _, _ in moves] == [("kernel", "user"), ("user", "kernel")],
+          f"the driver did not move kernel -> user -> kernel: {moves}")
+    costs = re.findall(r"migcopy: ata in (the kernel|a user domain): (\d+) instructions per sector read", out)
+    check([w for w, _ in costs] == ["the kernel", "a user domain", "the kernel"], f"costs: {costs}")
+    check(re.search(r"^ +ata +user +ata\(\d+\) +\d+ +\d+ +1 +\d+ +block,atastat", out, re.M),
+          "services does not show the driver in its domain after one move")
+    check(re.search(r'd\d+ \[label="ata", shape=ellipse\]', out), "the graph has no domain for ata")
+    check("migcopy: done, every copy intact" in out, "the copies were not intact")
+    check_transcript("migrate", out)

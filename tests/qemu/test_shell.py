@@ -70,7 +70,7 @@ def typed(h, keys, result):
     return screen(PROMPT + h.out[start:h.pos])
 
 
-ALL_COMMANDS = ("help services domains threads portals load unload remap unremap call run graph "
+ALL_COMMANDS = ("help services domains threads portals load unload migrate remap unremap call run graph "
                 "bench spawn kill wait trace mem mods cat echo sleep history clear shutdown").split()
 
 
@@ -253,7 +253,7 @@ def test_listings(h):
     check(m, out)
     pu = int(m.group(1))
     out = h.cmd("services")
-    check(re.search(rf"^\s+pu\s+user\s+pu\({pu}\)\s+\d+\s+0\s+svctest$", out, re.M), out)
+    check(re.search(rf"^\s+pu\s+user\s+pu\({pu}\)\s+\d+\s+0\s+0\s+-\s+svctest$", out, re.M), out)
     check("running on thread" in h.cmd("call pu.svctest hold 3000 &"), "background call")
     for _ in range(100):
         out = h.cmd("threads")
@@ -262,7 +262,7 @@ def test_listings(h):
     else:
         check(False, f"no thread of the shell three activations deep:\n{out}")
     h.expect(r"\[background\] pu\.svctest\.hold: status 0 \(ok\)")
-    check(re.search(rf"^\s+pu\s+user\s+pu\({pu}\)\s+\d+\s+1\s+svctest$", h.cmd("services"), re.M),
+    check(re.search(rf"^\s+pu\s+user\s+pu\({pu}\)\s+\d+\s+1\s+0\s+-\s+svctest$", h.cmd("services"), re.M),
           "the call was not counted")
 
 

@@ -15,7 +15,10 @@
  * last saw (the frame was refilled, or the policy was switched away from
  * and back by a remap) starts over with what the VM service reports, and
  * so does everything when the VM service's serial says the domain id is
- * another application's now. */
+ * another application's now.
+ *
+ * Live migration carries the hands (docs/migration.md): the records, in
+ * list order, become the new instance's list. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,8 +131,41 @@ static void clock_fini(void)
     thread_sem_destroy(&kea_base_thread, lock);
 }
 
+static int clock_export(void *buf, size_t cap, size_t *len)
+{
+    size_t n = 0;
+    for (struct hand *h = hands; h; h = h->next) n++;
+    *len = n * sizeof(struct hand);
+    if (cap < *len) return -KEA_E2BIG;
+    struct hand *out = buf;
+    for (struct hand *h = hands; h; h = h->next, out++) {
+        memcpy(out, h, sizeof *h);
+        out->next = 0;
+    }
+    return 0;
+}
+
+static int clock_import(const void *buf, size_t len)
+{
+    if (len % sizeof(struct hand)) return -KEA_EINVAL;
+    const struct hand *in = buf;
+    struct hand **tail = &hands;
+    for (size_t i = 0; i < len / sizeof *in; i++) {
+        if (in[i].nframes > VM_MAX_FRAMES || (in[i].nframes && in[i].pos >= in[i].nframes))
+            return -KEA_EINVAL;
+        struct hand *h = malloc(sizeof *h);
+        if (!h) return -KEA_ENOMEM;             /* fini frees what was built */
+        memcpy(h, &in[i], sizeof *h);
+        h->next = 0;
+        *tail = h;
+        tail = &h->next;
+    }
+    return 0;
+}
+
 static const struct kea_service_iface ifaces[] = {
     { POLICY_IFACE_NAME, POLICY_IFACE_ID, policy_dispatch, &server },
 };
 
-KEA_SERVICE(.name = "clock", .ifaces = ifaces, .nifaces = 1, .init = clock_init, .fini = clock_fini);
+KEA_SERVICE(.name = "clock", .ifaces = ifaces, .nifaces = 1, .init = clock_init, .fini = clock_fini,
+            .state_export = clock_export, .state_import = clock_import);

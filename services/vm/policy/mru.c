@@ -98,8 +98,40 @@ static void mru_fini(void)
     thread_sem_destroy(&kea_base_thread, lock);
 }
 
+/* Live migration (docs/migration.md): the counts, in list order. */
+static int mru_export(void *buf, size_t cap, size_t *len)
+{
+    size_t n = 0;
+    for (struct count *c = counts; c; c = c->next) n++;
+    *len = n * sizeof(struct count);
+    if (cap < *len) return -KEA_E2BIG;
+    struct count *out = buf;
+    for (struct count *c = counts; c; c = c->next, out++) {
+        *out = *c;
+        out->next = 0;
+    }
+    return 0;
+}
+
+static int mru_import(const void *buf, size_t len)
+{
+    if (len % sizeof(struct count)) return -KEA_EINVAL;
+    const struct count *in = buf;
+    struct count **tail = &counts;
+    for (size_t i = 0; i < len / sizeof *in; i++) {
+        struct count *c = malloc(sizeof *c);
+        if (!c) return -KEA_ENOMEM;             /* fini frees what was built */
+        *c = in[i];
+        c->next = 0;
+        *tail = c;
+        tail = &c->next;
+    }
+    return 0;
+}
+
 static const struct kea_service_iface ifaces[] = {
     { POLICY_IFACE_NAME, POLICY_IFACE_ID, policy_dispatch, &server },
 };
 
-KEA_SERVICE(.name = "mru", .ifaces = ifaces, .nifaces = 1, .init = mru_init, .fini = mru_fini);
+KEA_SERVICE(.name = "mru", .ifaces = ifaces, .nifaces = 1, .init = mru_init, .fini = mru_fini,
+            .state_export = mru_export, .state_import = mru_import);

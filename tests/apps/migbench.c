@@ -1,0 +1,84 @@
+/* The migration benchmark of `make bench` (scripts/bench.sh), run under
+ * QEMU -icount shift=0 where rdtsc counts guest instructions: the downtime
+ * of a migration (instructions from holding the service's portals to
+ * releasing them, as the kernel reports it) for the ATA driver, a 4 MiB
+ * RAM disk full of data and simplefs, each way; and what one block read
+ * costs through the ATA driver and the RAM disk in each placement, before
+ * and after the moves.  Output: "BENCH name value" lines; a service that
+ * cannot be loaded (no disk) gives no line. */
+#include <stdio.h>
+#include <string.h>
+#include <kea/sysinfo.h>
+#include "block_client.h"
+#include "sys_client.h"
+
+extern const kea_binding_t kea_base_sys;
+
+#define CALLS 200
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static uint8_t buf[4096];
+
+static int load(const char *spec)
+{
+    uint32_t dom;
+    return sys_load(&kea_base_sys, spec, &dom);
+}
+
+static void downtime(const char *row, const char *name, const char *to)
+{
+    char spec[64];
+    struct sys_migration m;
+    size_t len = 0;
+    snprintf(spec, sizeof spec, "%s %s", name, to);
+    if (sys_migrate(&kea_base_sys, spec, &m, sizeof m, &len) == 0)
+        printf("BENCH %s %u\n", row, m.downtime_lo);
+}
+
+/* Instructions per read of `blocks` blocks from block 0. */
+static void read_cost(const char *row, const char *name, uint32_t blocks)
+{
+    kea_binding_t b;
+    size_t len;
+    if (BLOCK_BIND(name, &b) < 0) return;
+    block_read(&b, 0, blocks, buf, sizeof buf, &len);         /* warm */
+    uint64_t t0 = rdtsc();
+    for (int i = 0; i < CALLS; i++) block_read(&b, 0, blocks, buf, sizeof buf, &len);
+    printf("BENCH %s %u\n", row, (unsigned)((rdtsc() - t0) / CALLS));
+}
+
+int main(void)
+{
+    if (load("ata.o kernel ata") == 0) {
+        read_cost("migrate_ata_read_kernel_before", "ata", 1);
+        downtime("migrate_ata_downtime_to_user", "ata", "user");
+        read_cost("migrate_ata_read_user", "ata", 1);
+        downtime("migrate_ata_downtime_to_kernel", "ata", "kernel");
+        read_cost("migrate_ata_read_kernel_after", "ata", 1);
+    }
+    if (load("ramdisk4m.o kernel rd4") == 0) {
+        kea_binding_t b;
+        if (BLOCK_BIND("rd4", &b) == 0)             /* fill it: 4 MiB of data */
+            for (uint32_t blk = 0; blk < 8192; blk += 8) {
+                for (uint32_t i = 0; i < sizeof buf; i++) buf[i] = (uint8_t)(blk + i);
+                block_write(&b, blk, buf, sizeof buf);
+            }
+        read_cost("migrate_ramdisk_read4k_kernel_before", "rd4", 8);
+        downtime("migrate_ramdisk4m_downtime_to_user", "rd4", "user");
+        read_cost("migrate_ramdisk_read4k_user", "rd4", 8);
+        downtime("migrate_ramdisk4m_downtime_to_kernel", "rd4", "kernel");
+        read_cost("migrate_ramdisk_read4k_kernel_after", "rd4", 8);
+    }
+    if (load("ramdisk.o kernel ramdisk") == 0 && load("simplefs.o kernel simplefs") == 0) {
+        downtime("migrate_simplefs_downtime_to_user", "simplefs", "user");
+        downtime("migrate_simplefs_downtime_to_kernel", "simplefs", "kernel");
+    }
+    printf("migbench: done\n");
+    return 0;
+}
