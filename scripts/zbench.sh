@@ -24,7 +24,7 @@ for where in kernel user; do
     out=$(run $where "$@")
     echo "$out" | grep -q '^ZBENCH done' || { echo "zbench: did not finish ($where):"; echo "$out" | tail -20; exit 1; }
     all="$all
-$(echo "$out" | awk -v w=$where '$1 == "ZBENCH" && $2 != "done" { print w, $2, $3 }')"
+$(echo "$out" | sed "s/^kea> //" | awk -v w=$where '$1 == "ZBENCH" && $2 != "done" { print w, $2, $3 }')"
 done
 # The LZSS columns: the compress service before it used zlib (its own LZSS,
 # services/compress/lzss.c up to commit 066e4a7), measured by this script
