@@ -584,7 +584,7 @@ def test_numbers_and_errors_said_once(h):
         "call f.echo ping -": "call: argument 1, '-': not a number",
         "call f.echo ping": "call: ping takes 1 argument, not 0: ping(in u32,out u32)",
         "call f.echo ping 1 2": "call: ping takes 1 argument, not 2",
-        "call f.echo 99": "call: f.echo has no procedure 99 (it has 6",
+        "call f.echo 99": "call: f.echo has no procedure 99 (it has 8",
         "call f.echo crash": "f.echo.crash: status -6 (callee faulted)",
         "unload nosuch": "unload: no service named 'nosuch'",
         f"load ramdisk.o user as {long_name}":
