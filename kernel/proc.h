@@ -86,6 +86,8 @@ struct activation {
     struct domain *saved_dom;       /* kernel caller: address space to restore */
     int status;
 };
+/* swtch.S's kctx_save/kctx_resume store six words (ebx esi edi ebp esp eip). */
+_Static_assert(sizeof(((struct activation *)0)->kctx) == 6 * sizeof(uint32_t), "swtch.S kctx");
 
 enum thread_state { T_UNUSED, T_RUNNABLE, T_RUNNING, T_SLEEPING, T_ZOMBIE };
 
@@ -156,14 +158,12 @@ struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *
 struct thread *thread_create_user(struct domain *d, const char *name, uint32_t entry, uint32_t arg,
                                   uint32_t arg2);
 void thread_exit(int status) __attribute__((noreturn));
-void user_frame_init(struct trapframe *tf, uint32_t eip, uint32_t esp);
 struct thread *thread_by_id(int id);
 struct thread *thread_at(int i);
 void sched_yield(void);
 void sched(void);
 void thread_reap(struct thread *t);
 extern int need_resched;
-extern int idc_have_sysenter;
 void scheduler(void) __attribute__((noreturn));
 void sleep_ticks(uint32_t ticks);
 void set_kstack(uint32_t top);      /* TSS esp0 and SYSENTER_ESP */
