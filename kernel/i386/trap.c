@@ -12,6 +12,7 @@
  * user mode is checked on the way out (user_frame_check). */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include "x86.h"
 #include "arch.h"
 #include "../kernel.h"
@@ -146,6 +147,19 @@ static uint32_t user_sel(uint32_t sel, uint32_t dflt)
     if ((sel & ~3u) == 0) return 0;
     sel |= 3;
     return sel == UDATA_SEL || sel == UTLS_SEL ? sel : dflt;
+}
+
+/* The frame a new user context starts from (a thread's first entry, an
+ * upcall from the kernel): user selectors, interrupts on, nothing else. */
+void user_frame_init(struct trapframe *tf, uint32_t eip, uint32_t esp)
+{
+    memset(tf, 0, sizeof *tf);
+    tf->cs = UCODE_SEL;
+    tf->ds = tf->es = tf->fs = tf->ss = UDATA_SEL;
+    tf->gs = UTLS_SEL;
+    tf->eflags = EFLAGS_IF;
+    tf->eip = eip;
+    tf->esp = esp;
 }
 
 void user_frame_check(struct trapframe *tf)
