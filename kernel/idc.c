@@ -7,6 +7,7 @@
  * activation records live in the thread.  Interrupts are off throughout
  * (sysenter and interrupt gates clear IF), which is what makes a remap atomic
  * with respect to invocations on our single CPU. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include "i386/x86.h"
@@ -17,14 +18,30 @@
 #include "irqsvc.h"
 #include "service.h"
 
-extern void sysenter_entry(void);
+extern void sysenter_entry(void), idc_fast_entry(void);
+
+/* Transfers the assembly fast path (kernel/i386/idc_fast.S) served: it
+ * counts them past its point of no return. */
+uint32_t idc_fast_calls, idc_fast_returns, idc_fast_kcalls;
+int idc_fast_on;
+
+/* idc_fast.S indexes the portal table with a scaled index and compares
+ * eax with -1 for the return trap. */
+_Static_assert(sizeof(struct portal_slot) == 8 && offsetof(struct portal_slot, cur) == 0,
+               "idc_fast.S: ptab scale");
+_Static_assert(IDC_RETURN == 0xffffffffu, "idc_fast.S: cmpl $-1");
 
 /* Use sysenter where the CPU has it unless the kernel command line says
- * idc=int (kernel/i386/sysenter.c); int 0x80 otherwise. */
+ * idc=int (kernel/i386/sysenter.c); int 0x80 otherwise.  sysenter lands in
+ * the assembly fast path unless the command line says fastpath=off: then
+ * the general path serves every call (both stay tested). */
 void idc_init(void)
 {
-    sysenter_init((uint32_t)sysenter_entry);
-    printf("idc: portal_invoke through %s\n", idc_have_sysenter ? "sysenter" : "int 0x80");
+    int fast = !cmdline_has("fastpath=off");
+    if (sysenter_init(fast ? (uint32_t)idc_fast_entry : (uint32_t)sysenter_entry))
+        idc_fast_on = fast;
+    printf("idc: portal_invoke through %s%s\n", idc_have_sysenter ? "sysenter" : "int 0x80",
+           idc_have_sysenter ? (fast ? ", fast path on" : ", fast path off") : "");
 }
 
 /* The caller's buffer descriptor: the four fields of struct idc_args from `in`. */
@@ -193,47 +210,38 @@ fail:
     idc_tf_result(tf, -err, 0);          /* no out-buffer bytes */
 }
 
-/* portal_invoke from a user domain.  The fast path is a call between user
- * domains without buffers into a domain with a cached activation slot:
- * look up, push the activation, switch address space, enter the callee. */
+/* portal_invoke from a user domain, through either entry (int 0x80, or
+ * sysenter when the assembly fast path declined the call): the general
+ * path, complete on its own. */
 void idc_syscall(struct trapframe *tf)
 {
     struct thread *t = cur;
-    uint32_t pp = idc_tf_pp(tf);
     /* Whatever domain the trap returns to gets clean segments and flags:
      * the same on both entries, and nothing of the caller's reaches a callee. */
     user_frame_reset(tf);
-    if (pp == IDC_RETURN) {
+    if (idc_tf_pp(tf) == IDC_RETURN) {
         idc_return(t, tf, idc_tf_ret_status(tf), idc_tf_ret_len(tf));
         return;
     }
     struct domain *from = t->act[t->depth].dom;
-    struct portal *p = resolve(from, IDC_PP_PORTAL(pp), t->root, from);
-    struct domain *to;
-    struct actslot *s;
-    if (!p || !(to = p->dom) || idc_tf_bufs(tf) || t->depth + 1 >= MAX_DEPTH || p->held) {
-        idc_call(t, tf, p, from);
+    idc_call(t, tf, resolve(from, IDC_PP_PORTAL(idc_tf_pp(tf)), t->root, from), from);
+}
+
+/* The fast path's kernel-placed call came back to something unusual: the
+ * service called out (another address space is loaded) or the caller
+ * exited inside it.  Finish as call_kernel would, on a trap frame the
+ * assembly built (tf: eip/esp of the caller). */
+void idc_fast_kcall_tail(struct trapframe *tf, struct idc_call *c, int status, struct domain *from)
+{
+    struct thread *t = cur;
+    user_frame_reset(tf);
+    switch_space(t, from);
+    if (t->end_call) {
+        end_exiting_call(t, tf);
         return;
     }
-    if (to->is_kernel) {                 /* a kernel-placed service, no buffers */
-        struct idc_call c = { .proc = IDC_PP_PROC(pp), .caller = (uint32_t)from->id };
-        idc_tf_get_words(tf, c.w);
-        int status = kservice_call(t, p, &c);
-        switch_space(t, from);           /* in case the service called out */
-        if (t->end_call) {
-            end_exiting_call(t, tf);
-            return;
-        }
-        idc_tf_set_words(tf, c.w);
-        idc_tf_result(tf, status, 0);
-        return;
-    }
-    if (!(s = to->free_slots)) {
-        idc_call(t, tf, p, from);
-        return;
-    }
-    to->free_slots = s->next;
-    enter_callee(t, tf, p, s, from, 0, 0);
+    idc_tf_set_words(tf, c->w);
+    idc_tf_result(tf, status, 0);
 }
 
 /* The callee returned (or faulted: status -KEA_ECALLEEFAULT): pop its

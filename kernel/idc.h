@@ -16,4 +16,10 @@ int  kservice_call(struct thread *t, struct portal *p, struct idc_call *c);
  * first out_len bytes of the callee's out-buffer (tf: the trap frame that
  * will return to a user caller; a kernel caller resumes inside). */
 void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out_len);
+
+/* idc_fast.S: its counters (past its point of no return), whether sysenter
+ * lands in it, and the C end of its kernel-placed call for the rare cases. */
+extern uint32_t idc_fast_calls, idc_fast_returns, idc_fast_kcalls;
+extern int idc_fast_on;
+void idc_fast_kcall_tail(struct trapframe *tf, struct idc_call *c, int status, struct domain *from);
 #endif

@@ -9,6 +9,7 @@
 #include <kea/tls.h>
 #include "kernel.h"
 #include "proc.h"
+#include "idc.h"
 #include "sys_server.h"
 #include "service.h"
 #include "load.h"
@@ -342,11 +343,28 @@ static int sys_shutdown(void *self)
     kernel_poweroff();
 }
 
+static int sys_idc_fast(void *self, uint32_t *on)
+{
+    (void)self;
+    *on = (uint32_t)idc_fast_on;
+    return 0;
+}
+
+static int sys_idc(void *self, uint32_t *calls, uint32_t *returns, uint32_t *kcalls)
+{
+    (void)self;
+    *calls = idc_fast_calls;
+    *returns = idc_fast_returns;
+    *kcalls = idc_fast_kcalls;
+    return 0;
+}
+
 static const struct sys_ops ops = {
     .domains = sys_domains, .threads = sys_threads, .portals = sys_portals,
     .sysportals = sys_sysportals, .rooted = sys_rooted, .modules = sys_modules,
     .read_module = sys_read_module, .load = sys_load, .unload = sys_unload, .migrate = sys_migrate,
     .services = sys_services, .memory = sys_memory, .shutdown = sys_shutdown,
+    .idc = sys_idc, .idc_fast = sys_idc_fast,
 };
 static struct sys_server server = { &ops, 0 };
 

@@ -123,15 +123,19 @@ int fixup_fault(struct trapframe *tf)
 }
 
 extern const char sysenter_entry[], sysenter_singlestep_end[];
+extern const char idc_fast_entry[], idc_fast_singlestep_end[];
 
 /* A debug trap in kernel mode at the start of the sysenter entry, before
  * (or just after) its popfl cleared TF: the user's single step reached the
  * kernel.  Linux's i386 entry treats it the same way (its "SYSENTER
- * single-step region").  Return to the entry with TF clear. */
+ * single-step region").  Return to the entry with TF clear.  Either
+ * entry: the fast path's (idc_fast.S) starts the same way. */
 static int sysenter_singlestep(struct trapframe *tf)
 {
-    if (tf->trapno != T_DEBUG || tf->eip < (uint32_t)sysenter_entry ||
-        tf->eip > (uint32_t)sysenter_singlestep_end)
+    if (tf->trapno != T_DEBUG)
+        return 0;
+    if ((tf->eip < (uint32_t)sysenter_entry || tf->eip > (uint32_t)sysenter_singlestep_end) &&
+        (tf->eip < (uint32_t)idc_fast_entry || tf->eip > (uint32_t)idc_fast_singlestep_end))
         return 0;
     tf->eflags &= ~EFLAGS_TF;
     return 1;

@@ -10,8 +10,10 @@
 #include "portal_client.h"
 #include "thread_client.h"
 #include "memory_client.h"
+#include "sys_client.h"
 
-extern const kea_binding_t kea_base_portal, kea_base_thread, kea_base_domain, kea_base_memory;
+extern const kea_binding_t kea_base_portal, kea_base_thread, kea_base_domain, kea_base_memory,
+    kea_base_sys;
 uint32_t kea_domain_id(void);
 
 static int failures;
@@ -53,6 +55,31 @@ static uint32_t sys_of(const char *name)
     return sys;
 }
 
+/* The assembly fast path (kernel/i386/idc_fast.S) and its counters: a
+ * null call between user domains, its return, and a call of a kernel-placed
+ * service without buffers each pass through it when it is on; nothing
+ * reaches it when it is off (fastpath=off or idc=int: the C path alone).
+ * At least, not exactly: other threads may call in between. */
+static void fast_path_counters(const kea_binding_t *b)
+{
+    uint32_t on = 2, c0 = 0, r0 = 0, k0 = 0, c1 = 0, r1 = 0, k1 = 0, y = 0, tid = 0;
+    EXPECT_EQ("fast-mode", sys_idc_fast(&kea_base_sys, &on), 0);
+    EXPECT_EQ("fast-counters", sys_idc(&kea_base_sys, &c0, &r0, &k0), 0);
+    EXPECT_EQ("fast-ping", echo_ping(b, 7, &y) == 0 ? y : 0, 8);
+    EXPECT_EQ("fast-kernel-call", thread_id(&kea_base_thread, &tid), 0);
+    sys_idc(&kea_base_sys, &c1, &r1, &k1);
+    printf("idctest: fast path %s\n", on == 1 ? "on" : on == 0 ? "off" : "unknown");
+    if (on == 1) {
+        check(c1 - c0 >= 1 && r1 - r0 >= 1, "fast-user-call-counted", "calls +%ld, returns +%ld",
+              (long)(c1 - c0), (long)(r1 - r0));
+        /* the second sys_idc and thread_id, at least */
+        check(k1 - k0 >= 2, "fast-kernel-call-counted", "kernel calls +%ld from %ld", (long)(k1 - k0), (long)k0);
+    } else {
+        check(c1 == 0 && r1 == 0 && k1 == 0 && on == 0, "fast-off-untouched",
+              "fast path counted %ld transfers while off (mode %ld)", (long)(c1 + r1 + k1), (long)on);
+    }
+}
+
 static void basic(void)
 {
     uint32_t f = start("srv_f.o", "f.echo");
@@ -61,6 +88,7 @@ static void basic(void)
     uint32_t y = 0, who = 0;
     EXPECT_EQ("ping", echo_ping(&b, 41, &y) == 0 ? y : 0, 42);
     EXPECT_EQ("who", echo_who(&b, &who) == 0 ? who : 0, f);
+    fast_path_counters(&b);
     static uint8_t in[4096], out[4096];
     size_t sizes[] = { 0, 1, 1024, 4096 };
     for (int i = 0; i < 4; i++) {

@@ -1,0 +1,254 @@
+/* The IDC fast path: where sysenter lands first (unless the command line
+ * says fastpath=off).  It serves the three commonest transfers on the raw
+ * registers, with no trap frame and no C:
+ *
+ *   call    user -> user, no buffers, the callee domain has a cached
+ *           activation slot: push the activation, switch CR3, sysexit into
+ *           the callee's upcall entry;
+ *   return  user callee -> user caller, no out-buffer bytes: pop it,
+ *           switch back, sysexit to the caller;
+ *   kcall   user -> kernel-placed service, no buffers: run the handler here
+ *           through kservice_call() (the one call into a kernel-placed
+ *           service, kernel/idc.c) and sysexit back.
+ *
+ * Everything else -- buffers, a portal some remap redirects (global, or
+ * rooted anywhere: p->rooted), a portal held by a migration, a dead or
+ * missing portal, a full activation stack, no cached slot, a kernel caller
+ * to resume, I/O bitmaps in use -- jumps to the general entry
+ * (idc_entry.S, sysenter_slow) with every register as sysenter left it.
+ * The general path alone is complete: these are shortcuts of it, never
+ * different semantics.
+ *
+ * Discipline (after seL4's fastpath): first decide, reading only; a miss
+ * restores the registers it borrowed and falls back.  After the line
+ * marked POINT OF NO RETURN nothing can miss and everything is committed.
+ *
+ * Trust: every register, flag and data selector is the user's.  The first
+ * two instructions load a known EFLAGS (TF, DF, NT, AC, IOPL cleared; a
+ * single step trapped in them is the region trap.c recognises).  Until a
+ * kernel-placed handler needs them, the data selectors are not loaded:
+ * every memory access here is %ss-relative (%ss is the kernel's flat data
+ * segment after sysenter; push/pop use it anyway).  The way out loads the
+ * user data selectors and the user TLS selector from constants, never the
+ * caller's, so nothing of one domain's segment state reaches another; the
+ * EFLAGS sysexit leaves are the kernel's clean ones plus IF.  Registers the
+ * callee receives are those of the convention (include/kea/idc.h): the
+ * words pass through, eax/ebp are set, ecx/edx carry sysexit's esp/eip.
+ *
+ * Structure offsets come from the generated asm-offsets.h (asm-offsets.c);
+ * idc.c asserts the rest (portal slot size, IDC_RETURN). */
+#include "x86.h"
+#include "arch.h"
+#include "asm-offsets.h"
+
+        .text
+        .globl idc_fast_entry, idc_fast_singlestep_end
+idc_fast_entry:
+        pushl   $EFLAGS_FIXED           /* as the general entry: clean EFLAGS */
+        popfl                           /* IF stays 0 */
+idc_fast_singlestep_end:
+        testl   %ebp, %ebp              /* a call with buffers, or an odd return */
+        jnz     sysenter_slow
+        cmpl    $-1, %eax               /* IDC_RETURN */
+        je      fast_return
+
+/* ---- call: eax = pp, ebx/esi/edi = words, ebp = 0, ecx/edx = user esp/eip */
+        pushl   %ebx                    /* borrowed: ebx, and ebp (known 0) */
+        pushl   %ecx                    /* [esp+4] user esp */
+        pushl   %edx                    /* [esp]   user eip */
+        movl    %ss:cur, %ecx                           /* t */
+        movl    %ss:TH_DEPTH(%ecx), %edx
+        cmpl    $MAX_DEPTH_ASM - 1, %edx                /* no activation left */
+        jge     call_miss
+        imull   $ACT_SIZE, %edx, %edx
+        movl    %ss:TH_ACT+ACT_DOM(%ecx,%edx), %ebp     /* from */
+        movzwl  %ax, %edx                               /* IDC_PP_PORTAL */
+        cmpl    $IDC_MAX_PORTALS_ASM, %edx
+        jae     call_miss
+        movl    %ss:DOM_PTAB+PSLOT_CUR(%ebp,%edx,PSLOT_SIZE), %edx   /* p */
+        testl   %edx, %edx
+        jz      call_miss
+        movl    %ss:P_DOM(%edx), %ebx                   /* to */
+        testl   %ebx, %ebx
+        jz      call_miss
+        cmpl    $0, %ss:P_ROOTED(%edx)  /* some root remaps it: resolve() probes */
+        jne     call_miss
+        cmpl    $0, %ss:P_GLOBAL(%edx)  /* remapped system-wide */
+        jne     call_miss
+        cmpl    $0, %ss:P_HELD(%edx)    /* its service is being replaced */
+        jne     call_miss
+        cmpl    $0, %ss:DOM_IS_KERNEL(%ebx)
+        jne     kcall
+        cmpl    $0, %ss:DOM_FREE_SLOTS(%ebx)    /* no cached slot: slot_get allocates */
+        je      call_miss
+        cmpl    $0, %ss:io_domains      /* switch_space would load an I/O bitmap */
+        jne     call_miss
+
+/* ==== POINT OF NO RETURN (call): ecx = t, ebp = from, edx = p, ebx = to ==== */
+        incl    %ss:idc_fast_calls
+        shrl    $16, %eax
+        andl    $IDC_PROC_MASK, %eax
+        movl    %ss:DOM_ID(%ebp), %ebp
+        shll    $16, %ebp
+        orl     %eax, %ebp                      /* callee ebp: proc | caller << 16 */
+        movl    %ss:TH_DEPTH(%ecx), %eax
+        incl    %eax
+        movl    %eax, %ss:TH_DEPTH(%ecx)
+        imull   $ACT_SIZE, %eax, %eax
+        leal    TH_ACT(%ecx,%eax), %eax         /* a = &t->act[++t->depth] */
+        movl    %ebx, %ss:ACT_DOM(%eax)
+        movl    %edx, %ss:ACT_PORTAL(%eax)
+        movl    $0, %ss:ACT_KARGS(%eax)
+        movl    $0, %ss:ACT_OUT_UPTR(%eax)
+        movl    $0, %ss:ACT_OUT_CAP(%eax)
+        popl    %ss:ACT_RET_EIP(%eax)
+        popl    %ss:ACT_RET_ESP(%eax)
+        incl    %ss:P_CALLS(%edx)
+        incl    %ss:DOM_ACTIVE(%ebx)
+        cmpl    %ebx, %ss:TH_SPACE(%ecx)        /* switch_space(t, to) */
+        je      1f
+        movl    %ebx, %ss:TH_SPACE(%ecx)
+        movl    %ss:DOM_CR3(%ebx), %ecx
+        movl    %ecx, %cr3
+1:      movl    %ss:DOM_FREE_SLOTS(%ebx), %ecx  /* s, off the free list */
+        movl    %ecx, %ss:ACT_SLOT(%eax)
+        movl    %ss:SLOT_NEXT(%ecx), %eax
+        movl    %eax, %ss:DOM_FREE_SLOTS(%ebx)
+        movl    %ss:SLOT_ENTRY_KVA(%ecx), %eax  /* the two words at its stack top */
+        pushl   %ss:P_ARG(%edx)
+        popl    %ss:(%eax)                      /* [esp] = handler argument */
+        movl    $0, %ss:4(%eax)                 /* [esp+4] = in_len | out_cap << 16 */
+        movl    %ss:P_HANDLER(%edx), %eax       /* callee eax */
+        movl    %ss:DOM_UPCALL(%ebx), %edx      /* callee eip */
+        movl    %ss:SLOT_BASE(%ecx), %ecx
+        addl    $SLOT_STACK_TOP_OFF - 8, %ecx   /* callee esp */
+        popl    %ebx                            /* the first word again */
+        jmp     fast_exit
+
+call_miss:                              /* registers back as sysenter left them */
+        popl    %edx
+        popl    %ecx
+        popl    %ebx
+        xorl    %ebp, %ebp
+        jmp     sysenter_slow
+
+/* ---- kcall: a kernel-placed service, no buffers.  Same state as above. */
+kcall:
+/* ==== POINT OF NO RETURN (kcall) ==== */
+        incl    %ss:idc_fast_kcalls
+        pushl   %ss:DOM_ID(%ebp)        /* struct idc_call, from its end: caller */
+        pushl   $0                      /* out_len */
+        pushl   $0                      /* out_cap */
+        pushl   $0                      /* out */
+        pushl   $0                      /* in_len */
+        pushl   $0                      /* in */
+        pushl   %edi                    /* w[2] */
+        pushl   %esi                    /* w[1] */
+        pushl   32+8(%esp)              /* w[0], saved above (esp-based: read before the push) */
+        shrl    $16, %eax
+        andl    $IDC_PROC_MASK, %eax
+        pushl   %eax                    /* proc */
+        movl    %esp, %eax              /* &c */
+        movw    $KDATA_SEL, %bx         /* C code: the kernel's selectors */
+        movw    %bx, %ds
+        movw    %bx, %es
+        movw    %bx, %fs
+        movw    $KTLS_SEL, %bx          /* the service's stack canary: %gs:0x14 */
+        movw    %bx, %gs
+        pushl   %eax
+        pushl   %edx
+        pushl   %ecx
+        call    kservice_call           /* (t, p, &c); ebp (from) survives */
+        addl    $12, %esp
+        movl    cur, %ecx
+        cmpl    %ebp, TH_SPACE(%ecx)    /* the service called out: restore the space */
+        jne     kcall_tail
+        cmpl    $0, TH_END_CALL(%ecx)   /* the caller exited inside: unwind in C */
+        jne     kcall_tail
+        movl    4(%esp), %ebx           /* results: c.w[0..2] */
+        movl    8(%esp), %esi
+        movl    12(%esp), %edi
+        addl    $IDC_CALL_SIZE, %esp
+        popl    %edx                    /* back to the caller */
+        popl    %ecx
+        addl    $4, %esp                /* the saved first word */
+        xorl    %ebp, %ebp              /* out_len 0 */
+        jmp     fast_exit
+
+/* The rare ends of a kernel call, in C on a trap frame built here: the
+ * general exit (sysenter_exit) then leaves through it. */
+kcall_tail:
+        movl    %esp, %edx              /* &c */
+        subl    $TF_SIZE, %esp
+        movl    IDC_CALL_SIZE(%edx), %ecx
+        movl    %ecx, TF_EIP(%esp)
+        movl    IDC_CALL_SIZE+4(%edx), %ecx
+        movl    %ecx, TF_ESP(%esp)
+        movl    %esp, %ecx
+        pushl   %ebp                    /* from */
+        pushl   %eax                    /* status */
+        pushl   %edx                    /* &c */
+        pushl   %ecx                    /* tf */
+        call    idc_fast_kcall_tail
+        addl    $16, %esp
+        jmp     sysenter_exit
+
+/* ---- return: eax = IDC_RETURN, ecx = status, edx = out_len, ebx/esi/edi = words */
+fast_return:
+        testl   %edx, %edx              /* out-buffer bytes to copy */
+        jnz     sysenter_slow
+        movl    %ss:cur, %eax                           /* t (eax, ebp, edx borrowed) */
+        movl    %ss:TH_DEPTH(%eax), %edx
+        testl   %edx, %edx              /* nobody called this activation */
+        jz      return_miss
+        imull   $ACT_SIZE, %edx, %ebp
+        leal    TH_ACT(%eax,%ebp), %ebp                 /* a = &t->act[t->depth] */
+        cmpl    $0, %ss:ACT_KARGS(%ebp) /* a kernel caller to resume */
+        jne     return_miss
+        cmpl    $0, %ss:io_domains
+        jne     return_miss
+
+/* ==== POINT OF NO RETURN (return): eax = t, ebp = a, ecx = status ==== */
+        incl    %ss:idc_fast_returns
+        pushl   %ebx
+        pushl   %ecx
+        decl    %ss:TH_DEPTH(%eax)
+        movl    %ss:ACT_DOM(%ebp), %edx                 /* the callee's domain */
+        decl    %ss:DOM_ACTIVE(%edx)
+        movl    %ss:ACT_SLOT(%ebp), %ecx                /* slot_put */
+        movl    %ss:DOM_FREE_SLOTS(%edx), %ebx
+        movl    %ebx, %ss:SLOT_NEXT(%ecx)
+        movl    %ecx, %ss:DOM_FREE_SLOTS(%edx)
+        movl    %ss:ACT_DOM-ACT_SIZE(%ebp), %edx        /* the caller's domain */
+        cmpl    %edx, %ss:TH_SPACE(%eax)
+        je      1f
+        movl    %edx, %ss:TH_SPACE(%eax)
+        movl    %ss:DOM_CR3(%edx), %ebx
+        movl    %ebx, %cr3
+1:      movl    %ss:ACT_RET_EIP(%ebp), %edx
+        movl    %ss:ACT_RET_ESP(%ebp), %ecx
+        popl    %eax                    /* status */
+        popl    %ebx
+        xorl    %ebp, %ebp              /* out_len 0 */
+        jmp     fast_exit
+
+return_miss:
+        movl    $-1, %eax
+        xorl    %edx, %edx
+        xorl    %ebp, %ebp
+        jmp     sysenter_slow
+
+/* Into user mode at edx with stack ecx: the user's data selectors from
+ * constants (memory operands: every general register is live here). */
+fast_exit:
+        movw    %ss:user_data_sel, %ds
+        movw    %ss:user_data_sel, %es
+        movw    %ss:user_data_sel, %fs
+        movw    %ss:user_tls_sel, %gs
+        sti                             /* takes effect after sysexit */
+        sysexit
+
+        .section .rodata
+        .align 2
+user_data_sel:  .word UDATA_SEL
+user_tls_sel:   .word UTLS_SEL
