@@ -235,13 +235,11 @@ void idc_fast_kcall_tail(struct trapframe *tf, struct idc_call *c, int status, s
 {
     struct thread *t = cur;
     user_frame_reset(tf);
+    idc_tf_set_words(tf, c->w);          /* every register the exit loads is set here, */
+    idc_tf_result(tf, status, 0);        /* whatever happens next (nothing of the stack leaks) */
     switch_space(t, from);
-    if (t->end_call) {
+    if (t->end_call)
         end_exiting_call(t, tf);
-        return;
-    }
-    idc_tf_set_words(tf, c->w);
-    idc_tf_result(tf, status, 0);
 }
 
 /* The callee returned (or faulted: status -KEA_ECALLEEFAULT): pop its

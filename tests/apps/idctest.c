@@ -299,6 +299,9 @@ static void bad_input(void)
     EXPECT_EQ("callee-fault", echo_crash(&b), -KEA_ECALLEEFAULT);
     uint32_t y = 0;
     EXPECT_EQ("callee-alive-after-fault", echo_ping(&b, 9, &y) == 0 ? y : 0, 10);
+    /* exit() inside a call ends the call (thread.exit from a callee). */
+    EXPECT_EQ("callee-exit-ends-call", echo_leave(&b, 3), -KEA_ECALLEEFAULT);
+    EXPECT_EQ("callee-alive-after-exit-in-call", echo_ping(&b, 5, &y) == 0 ? y : 0, 6);
     memset(&a, 0, sizeof a);
     EXPECT_EQ("return-without-call", portal_invoke(IDC_RETURN, &a), -KEA_EINVAL);
     EXPECT_EQ("map-kernel-address", memory_map(&kea_base_memory, 0xc0000000, 1, true), -KEA_EINVAL);
