@@ -64,6 +64,7 @@ void asm_offsets(void)
     OFFSET(P_CALLS, portal, calls);
     OFFSET(P_ROOTED, portal, rooted);
     OFFSET(P_HELD, portal, held);
+    OFFSET(P_OUT_MAX, portal, out_max);
     OFFSET(SLOT_NEXT, actslot, next);
     OFFSET(SLOT_BASE, actslot, base);
     OFFSET(SLOT_ENTRY_KVA, actslot, entry_kva);
@@ -72,4 +73,5 @@ void asm_offsets(void)
     DEFINE(IDC_MAX_PORTALS_ASM, IDC_MAX_PORTALS);
     DEFINE(IDC_PROC_MASK, 0x7fff);
     DEFINE(IDC_CALL_SIZE, sizeof(struct idc_call));
+    DEFINE(USER_TOP_MB, USER_TOP >> 20);    /* (USER_TOP itself would print negative) */
 }

@@ -41,48 +41,45 @@
 #include "arch.h"
 #include "asm-offsets.h"
 
-        .text
-        .globl idc_fast_entry, idc_fast_singlestep_end
-idc_fast_entry:
-        pushl   $EFLAGS_FIXED           /* as the general entry: clean EFLAGS */
-        popfl                           /* IF stays 0 */
-idc_fast_singlestep_end:
-        testl   %ebp, %ebp              /* a call with buffers, or an odd return */
-        jnz     sysenter_slow
-        cmpl    $-1, %eax               /* IDC_RETURN */
-        je      fast_return
-
-/* ---- call: eax = pp, ebx/esi/edi = words, ebp = 0, ecx/edx = user esp/eip */
-        pushl   %ebx                    /* borrowed: ebx, and ebp (known 0) */
+/* The checks and commits of a call into a user domain, for both kinds:
+ * bufs = 0: no buffers (ebp = 0 on entry; borrowed, restored as 0);
+ * bufs = 1: a buffer descriptor at ebp whose in_len is 0 (checked, and
+ *           its 16 bytes found on one mapped page, before this runs; ebp
+ *           is saved on the stack first).  Only the out-buffer's address
+ *           and capacity are recorded; the return copies nothing unless
+ *           the callee returns bytes, and then the C path does it.
+ * On entry eax = pp, ebx/esi/edi = words, ecx/edx = user esp/eip. */
+.macro CALL_PATH bufs, miss, kernel_target
+        pushl   %ebx                    /* borrowed: ebx, ebp */
         pushl   %ecx                    /* [esp+4] user esp */
         pushl   %edx                    /* [esp]   user eip */
         movl    %ss:cur, %ecx                           /* t */
         movl    %ss:TH_DEPTH(%ecx), %edx
         cmpl    $MAX_DEPTH_ASM - 1, %edx                /* no activation left */
-        jge     call_miss
+        jge     \miss
         imull   $ACT_SIZE, %edx, %edx
         movl    %ss:TH_ACT+ACT_DOM(%ecx,%edx), %ebp     /* from */
         movzwl  %ax, %edx                               /* IDC_PP_PORTAL */
         cmpl    $IDC_MAX_PORTALS_ASM, %edx
-        jae     call_miss
+        jae     \miss
         movl    %ss:DOM_PTAB+PSLOT_CUR(%ebp,%edx,PSLOT_SIZE), %edx   /* p */
         testl   %edx, %edx
-        jz      call_miss
+        jz      \miss
         movl    %ss:P_DOM(%edx), %ebx                   /* to */
         testl   %ebx, %ebx
-        jz      call_miss
+        jz      \miss
         cmpl    $0, %ss:P_ROOTED(%edx)  /* some root remaps it: resolve() probes */
-        jne     call_miss
+        jne     \miss
         cmpl    $0, %ss:P_GLOBAL(%edx)  /* remapped system-wide */
-        jne     call_miss
+        jne     \miss
         cmpl    $0, %ss:P_HELD(%edx)    /* its service is being replaced */
-        jne     call_miss
+        jne     \miss
         cmpl    $0, %ss:DOM_IS_KERNEL(%ebx)
-        jne     kcall
+        jne     \kernel_target
         cmpl    $0, %ss:DOM_FREE_SLOTS(%ebx)    /* no cached slot: slot_get allocates */
-        je      call_miss
+        je      \miss
         cmpl    $0, %ss:io_domains      /* switch_space would load an I/O bitmap */
-        jne     call_miss
+        jne     \miss
 
 /* ==== POINT OF NO RETURN (call): ecx = t, ebp = from, edx = p, ebx = to ==== */
         incl    %ss:idc_fast_calls
@@ -99,10 +96,27 @@ idc_fast_singlestep_end:
         movl    %ebx, %ss:ACT_DOM(%eax)
         movl    %edx, %ss:ACT_PORTAL(%eax)
         movl    $0, %ss:ACT_KARGS(%eax)
-        movl    $0, %ss:ACT_OUT_UPTR(%eax)
-        movl    $0, %ss:ACT_OUT_CAP(%eax)
         popl    %ss:ACT_RET_EIP(%eax)
         popl    %ss:ACT_RET_ESP(%eax)
+.if \bufs
+        /* [esp] = ebx, [esp+4] = the descriptor's address; the caller's
+         * space is still loaded, and its page was read already. */
+        pushl   %ecx
+        movl    %ss:8(%esp), %ecx
+        pushl   %ss:8(%ecx)                     /* out */
+        popl    %ss:ACT_OUT_UPTR(%eax)
+        movl    %ss:12(%ecx), %ecx              /* out_cap, at most the portal's */
+        cmpl    %ss:P_OUT_MAX(%edx), %ecx
+        jbe     2f
+        movl    %ss:P_OUT_MAX(%edx), %ecx
+2:      movl    %ecx, %ss:ACT_OUT_CAP(%eax)
+        shll    $16, %ecx
+        movl    %ecx, %ss:8(%esp)               /* in_len | out_cap << 16, for the callee */
+        popl    %ecx
+.else
+        movl    $0, %ss:ACT_OUT_UPTR(%eax)
+        movl    $0, %ss:ACT_OUT_CAP(%eax)
+.endif
         incl    %ss:P_CALLS(%edx)
         incl    %ss:DOM_ACTIVE(%ebx)
         cmpl    %ebx, %ss:TH_SPACE(%ecx)        /* switch_space(t, to) */
@@ -117,19 +131,70 @@ idc_fast_singlestep_end:
         movl    %ss:SLOT_ENTRY_KVA(%ecx), %eax  /* the two words at its stack top */
         pushl   %ss:P_ARG(%edx)
         popl    %ss:(%eax)                      /* [esp] = handler argument */
-        movl    $0, %ss:4(%eax)                 /* [esp+4] = in_len | out_cap << 16 */
+.if \bufs
+        pushl   4(%esp)
+        popl    %ss:4(%eax)                     /* [esp+4] = in_len | out_cap << 16 */
+.else
+        movl    $0, %ss:4(%eax)
+.endif
         movl    %ss:P_HANDLER(%edx), %eax       /* callee eax */
         movl    %ss:DOM_UPCALL(%ebx), %edx      /* callee eip */
         movl    %ss:SLOT_BASE(%ecx), %ecx
         addl    $SLOT_STACK_TOP_OFF - 8, %ecx   /* callee esp */
         popl    %ebx                            /* the first word again */
+.if \bufs
+        addl    $4, %esp
+.endif
         jmp     fast_exit
+.endm
+
+        .text
+        .globl idc_fast_entry, idc_fast_singlestep_end
+idc_fast_entry:
+        pushl   $EFLAGS_FIXED           /* as the general entry: clean EFLAGS */
+        popfl                           /* IF stays 0 */
+idc_fast_singlestep_end:
+        testl   %ebp, %ebp              /* a call with buffers (or an odd return) */
+        jnz     call_bufs
+        cmpl    $-1, %eax               /* IDC_RETURN */
+        je      fast_return
+
+/* ---- call: no buffers */
+        CALL_PATH 0, call_miss, kcall
 
 call_miss:                              /* registers back as sysenter left them */
         popl    %edx
         popl    %ecx
         popl    %ebx
         xorl    %ebp, %ebp
+        jmp     sysenter_slow
+
+/* ---- call with a buffer descriptor at ebp: only an empty in-buffer here.
+ * The descriptor must lie below USER_TOP on one page; reading its in_len
+ * may fault (unmapped): uaccess.S's fixup table resumes at sysenter_slow,
+ * nothing borrowed yet, and the C path reports -KEA_EFAULT. */
+call_bufs:
+        cmpl    $-1, %eax               /* a return with ebp set: the C path */
+        je      sysenter_slow
+        cmpl    $(USER_TOP_MB << 20) - 16, %ebp
+        ja      sysenter_slow
+        pushl   %ebp
+        andl    $0xfff, %ebp
+        cmpl    $0x1000 - 16, %ebp      /* all 16 bytes on one page */
+        popl    %ebp                    /* (flags survive) */
+        ja      sysenter_slow
+        .globl  idc_fast_uread
+idc_fast_uread:
+        cmpl    $0, %ss:4(%ebp)         /* in_len: data to copy in, the C path */
+        jne     sysenter_slow
+        pushl   %ebp
+        CALL_PATH 1, call_bufs_miss, call_bufs_miss
+
+call_bufs_miss:
+        popl    %edx
+        popl    %ecx
+        popl    %ebx
+        popl    %ebp
         jmp     sysenter_slow
 
 /* ---- kcall: a kernel-placed service, no buffers.  Same state as above. */

@@ -11,6 +11,8 @@
 #include "thread_client.h"
 #include "memory_client.h"
 #include "sys_client.h"
+#include <kea/tls.h>
+#include "rawtrap.h"
 
 extern const kea_binding_t kea_base_portal, kea_base_thread, kea_base_domain, kea_base_memory,
     kea_base_sys;
@@ -257,6 +259,53 @@ static void destroy(void)
     EXPECT_EQ("destroy-empty", domain_destroy(&kea_base_domain, e), 0);
 }
 
+/* Buffer descriptors the runtime never passes (its portal_invoke points
+ * ebp at args->in), straight through the trap: the fast path reads a
+ * descriptor with an empty in-buffer itself, the C path copies it in. */
+static void raw_descriptors(const kea_binding_t *b, void (*trap)(struct rawtrap *), const char *e)
+{
+    static uint8_t pages[3 * 4096];
+    static uint8_t out[64];
+    uint32_t edge = ((uint32_t)pages + 4096) & ~4095u;   /* two mapped pages meet here */
+    struct { uint32_t addr; int want; uint32_t out_len; const char *name; } cases[] = {
+        { 0x00001000, -KEA_EFAULT, 0, "unmapped" },
+        { 0xc0100000, -KEA_EFAULT, 0, "in-kernel" },
+        { 0xbffffff8, -KEA_EFAULT, 0, "reaching-into-kernel" },
+        { 0xfffffff8, -KEA_EFAULT, 0, "wrapping" },
+        { 0x40000000 - 8, -KEA_EFAULT, 0, "straddling-unmapped-page" },
+        { edge - 8, 0, 0, "straddling-two-pages" },
+        { edge + 64, 0, 0, "in-one-page" },
+    };
+    uint32_t on = 0, c0 = 0, c1 = 0, x;
+    sys_idc_fast(&kea_base_sys, &on);
+    sys_idc(&kea_base_sys, &c0, &x, &x);
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (cases[i].want == 0) {
+            uint32_t *d = (uint32_t *)cases[i].addr;
+            d[0] = 0x30000000;                   /* in: ignored, in_len is 0 */
+            d[1] = 0;
+            d[2] = (uint32_t)out;
+            d[3] = sizeof out;
+        }
+        struct rawtrap r;
+        memset(&r, 0, sizeof r);
+        r.eax = IDC_PP(b->portal, ECHO_PROC_TRANSPORT);
+        r.ebp = cases[i].addr;
+        r.eflags = 0x202;
+        r.ds = r.es = r.fs = RT_UDATA;
+        r.gs = RT_UTLS;
+        trap(&r);
+        char name[64];
+        snprintf(name, sizeof name, "descriptor-%s-%s", e, cases[i].name);
+        check((int)r.eax == cases[i].want && r.ebp == cases[i].out_len, name,
+              "status %ld, out_len %ld", (long)(int)r.eax, (long)r.ebp);
+    }
+    sys_idc(&kea_base_sys, &c1, &x, &x);
+    if (on && trap == rawtrap_sysenter)       /* the last one at least: in_len 0, one page */
+        check(c1 - c0 >= 1, "descriptor-empty-in-buffer-takes-fast-path", "fast calls +%ld from %ld",
+              (long)(c1 - c0), (long)c0);
+}
+
 static void bad_input(void)
 {
     start("srv_f.o", "f.echo");
@@ -266,6 +315,11 @@ static void bad_input(void)
     memset(&a, 0, sizeof a);
     EXPECT_EQ("invalid-portal-id", portal_invoke(IDC_PP(200, 0), &a), -KEA_EBADPORTAL);
     EXPECT_EQ("portal-id-out-of-range", portal_invoke(IDC_PP(0xffff, 0), &a), -KEA_EBADPORTAL);
+    uint8_t sysenter;
+    __asm__ volatile("movb %%gs:%c1, %0" : "=q"(sysenter) : "i"(TLS_SYSENTER));
+    if (sysenter)
+        raw_descriptors(&b, rawtrap_sysenter, "sysenter");
+    raw_descriptors(&b, rawtrap_int80, "int80");
     EXPECT_EQ("bad-procedure", portal_invoke(IDC_PP(b.portal, 77), &a), -KEA_EBADPROC);
     memset(&a, 0, sizeof a);
     a.in = (const void *)0xc0001000;
