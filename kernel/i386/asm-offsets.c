@@ -39,6 +39,8 @@ void asm_offsets(void)
     OFFSET(TH_ACT, thread, act);
     OFFSET(TH_SPACE, thread, space);
     OFFSET(TH_END_CALL, thread, end_call);
+    OFFSET(TH_ROOT, thread, root);
+    OFFSET(DOM_ROOTED, domain, rooted);
     DEFINE(ACT_SIZE, sizeof(struct activation));
     OFFSET(ACT_DOM, activation, dom);
     OFFSET(ACT_PORTAL, activation, portal);

@@ -68,9 +68,9 @@
         movl    %ss:P_DOM(%edx), %ebx                   /* to */
         testl   %ebx, %ebx
         jz      \miss
-        cmpl    $0, %ss:P_ROOTED(%edx)  /* some root remaps it: resolve() probes */
-        jne     \miss
-        cmpl    $0, %ss:P_GLOBAL(%edx)  /* remapped system-wide */
+        cmpl    $0, %ss:P_ROOTED(%edx)  /* some root remaps it: is it ours? */
+        jne     9f
+8:      cmpl    $0, %ss:P_GLOBAL(%edx)  /* remapped system-wide */
         jne     \miss
         cmpl    $0, %ss:P_HELD(%edx)    /* its service is being replaced */
         jne     \miss
@@ -146,6 +146,15 @@
         addl    $4, %esp
 .endif
         jmp     fast_exit
+
+        /* The portal is remapped for some root: go on only if the thread's
+         * root has no rooted remaps at all (resolve() would not probe). */
+9:      pushl   %ebx
+        movl    %ss:TH_ROOT(%ecx), %ebx
+        cmpl    $0, %ss:DOM_ROOTED(%ebx)
+        popl    %ebx                    /* (flags survive) */
+        jne     \miss
+        jmp     8b
 .endm
 
         .text
@@ -160,6 +169,7 @@ idc_fast_singlestep_end:
         je      fast_return
 
 /* ---- call: no buffers */
+fast_call:
         CALL_PATH 0, call_miss, kcall
 
 call_miss:                              /* registers back as sysenter left them */
