@@ -2,17 +2,19 @@
  * says fastpath=off).  It serves the three commonest transfers on the raw
  * registers, with no trap frame and no C:
  *
- *   call    user -> user, no buffers, the callee domain has a cached
- *           activation slot: push the activation, switch CR3, sysexit into
- *           the callee's upcall entry;
+ *   call    user -> user, no buffers or only an out-buffer (a descriptor
+ *           whose in_len is 0), the callee domain has a cached activation
+ *           slot: push the activation, switch CR3, sysexit into the
+ *           callee's upcall entry;
  *   return  user callee -> user caller, no out-buffer bytes: pop it,
  *           switch back, sysexit to the caller;
  *   kcall   user -> kernel-placed service, no buffers: run the handler here
  *           through kservice_call() (the one call into a kernel-placed
  *           service, kernel/idc.c) and sysexit back.
  *
- * Everything else -- buffers, a portal some remap redirects (global, or
- * rooted anywhere: p->rooted), a portal held by a migration, a dead or
+ * Everything else -- in-buffer data, a portal some remap may redirect
+ * (system-wide, or rooted while the caller's root has rooted remaps), a
+ * kernel-placed service with buffers, a portal held by a migration, a dead or
  * missing portal, a full activation stack, no cached slot, a kernel caller
  * to resume, I/O bitmaps in use -- jumps to the general entry
  * (idc_entry.S, sysenter_slow) with every register as sysenter left it.
