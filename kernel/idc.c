@@ -60,7 +60,7 @@ static inline struct portal *resolve(struct domain *from, uint32_t local, struct
     struct portal *p = from->ptab[local].cur;
     if (!p)
         return 0;
-    if (root->rooted) {
+    if (p->rooted && root->rooted) {     /* (p->rooted: no root remaps it, no probe) */
         struct portal *q = rooted_lookup(root->rooted, p);
         if (q && q->owner != me)
             return q;
@@ -318,9 +318,11 @@ static int upcall(struct thread *t, struct portal *p, uint32_t pp, struct idc_ar
     enter_user(tf);
 }
 
-/* An invocation by kernel code of a portal already resolved. */
-static int invoke_resolved(struct thread *t, struct domain *from, struct portal *p,
-                           uint32_t pp, struct idc_args *args)
+/* An invocation by kernel code of a portal already resolved (inlined in its
+ * three callers: the kernel -> kernel-placed call is the common one). */
+static inline __attribute__((always_inline))
+int invoke_resolved(struct thread *t, struct domain *from, struct portal *p, uint32_t pp,
+                    struct idc_args *args)
 {
     if (p && p->held) svc_hold_wait(p);  /* its service is being replaced: wait */
     if (!p) return -KEA_EBADPORTAL;
