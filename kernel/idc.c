@@ -6,7 +6,15 @@
  * allocation in the common case: activation slots are cached per domain, the
  * activation records live in the thread.  Interrupts are off throughout
  * (sysenter and interrupt gates clear IF), which is what makes a remap atomic
- * with respect to invocations on our single CPU. */
+ * with respect to invocations on our single CPU.
+ *
+ * This is the general path, complete on its own.  The commonest calls and
+ * returns from user domains never reach it: sysenter lands first in the
+ * assembly fast path (kernel/i386/idc_fast.S), which falls back here for
+ * everything else (and for everything when the command line says
+ * fastpath=off).  Faults in user domains and the pager upcall are
+ * kernel/idc_fault.c; the register convention on a trap frame is
+ * kernel/i386/idc_regs.h. */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
