@@ -6,53 +6,54 @@
  * allocation in the common case: activation slots are cached per domain, the
  * activation records live in the thread.  Interrupts are off throughout
  * (sysenter and interrupt gates clear IF), which is what makes a remap atomic
- * with respect to invocations on our single CPU. */
+ * with respect to invocations on our single CPU.
+ *
+ * This is the general path, complete on its own.  The commonest calls and
+ * returns from user domains never reach it: sysenter lands first in the
+ * assembly fast path (kernel/i386/idc_fast.S), which falls back here for
+ * everything else (and for everything when the command line says
+ * fastpath=off).  Faults in user domains and the pager upcall are
+ * kernel/idc_fault.c; the register convention on a trap frame is
+ * kernel/i386/idc_regs.h. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include "i386/x86.h"
+#include "i386/idc_regs.h"
 #include "kernel.h"
 #include "proc.h"
+#include "idc.h"
 #include "irqsvc.h"
-#include "pager_client.h"
 #include "service.h"
 
-int idc_have_sysenter;
+extern void sysenter_entry(void), idc_fast_entry(void);
 
-#define MSR_SYSENTER_CS  0x174
-#define MSR_SYSENTER_EIP 0x176
-extern void sysenter_entry(void);
+/* Transfers the assembly fast path (kernel/i386/idc_fast.S) served: it
+ * counts them past its point of no return. */
+uint32_t idc_fast_calls, idc_fast_returns, idc_fast_kcalls;
+int idc_fast_on;
 
-/* Use sysenter where the CPU has it (CPUID.1:EDX.SEP) unless the kernel
- * command line says idc=int; int 0x80 otherwise.  The runtime reads the
- * choice from its domain's TLS block. */
+/* idc_fast.S indexes the portal table with a scaled index and compares
+ * eax with -1 for the return trap. */
+_Static_assert(sizeof(struct portal_slot) == 8 && offsetof(struct portal_slot, cur) == 0,
+               "idc_fast.S: ptab scale");
+_Static_assert(IDC_RETURN == 0xffffffffu, "idc_fast.S: cmpl $-1");
+
+/* Use sysenter where the CPU has it unless the kernel command line says
+ * idc=int (kernel/i386/sysenter.c); int 0x80 otherwise.  sysenter lands in
+ * the assembly fast path unless the command line says fastpath=off: then
+ * the general path serves every call (both stay tested). */
 void idc_init(void)
 {
-    uint32_t a, b, c, d;
-    cpuid(1, &a, &b, &c, &d);
-    if ((d & (1u << 11)) && !cmdline_has("idc=int")) {
-        wrmsr(MSR_SYSENTER_CS, KCODE_SEL);
-        wrmsr(MSR_SYSENTER_EIP, (uint32_t)sysenter_entry);
-        idc_have_sysenter = 1;
-    }
-    printf("idc: portal_invoke through %s\n", idc_have_sysenter ? "sysenter" : "int 0x80");
+    int fast = !cmdline_has("fastpath=off");
+    if (sysenter_init(fast ? (uint32_t)idc_fast_entry : (uint32_t)sysenter_entry))
+        idc_fast_on = fast;
+    printf("idc: portal_invoke through %s%s\n", idc_have_sysenter ? "sysenter" : "int 0x80",
+           idc_have_sysenter ? (fast ? ", fast path on" : ", fast path off") : "");
 }
 
 /* The caller's buffer descriptor: the four fields of struct idc_args from `in`. */
 struct idc_bufs { uint32_t in, in_len, out, out_cap; };
-
-/* The rooted part of resolve, out of line (a root with rooted remaps is the
- * rare case) and static, so that gcc knows which registers it uses and the
- * common path keeps its allocation.  A portal no root remaps (p->rooted is
- * 0) cannot be in the map: one test, however many remaps of other portals
- * the map holds. */
-static __attribute__((noinline, regparm(3))) struct portal *
-rooted_redirect(const struct domain *root, struct portal *p, const void *me)
-{
-    if (!p->rooted)
-        return 0;
-    struct portal *q = rooted_lookup(root->rooted, p);
-    return q && q->owner != me ? q : 0;
-}
 
 /* Local id -> system portal, through the invoking thread's rooted remaps
  * (a hash on the root domain, skipped entirely when it has none), then the
@@ -67,9 +68,9 @@ static inline struct portal *resolve(struct domain *from, uint32_t local, struct
     struct portal *p = from->ptab[local].cur;
     if (!p)
         return 0;
-    if (root->rooted) {
-        struct portal *q = rooted_redirect(root, p, me);
-        if (q)
+    if (p->rooted && root->rooted) {     /* (p->rooted: no root remaps it, no probe) */
+        struct portal *q = rooted_lookup(root->rooted, p);
+        if (q && q->owner != me)
             return q;
     }
     if (p->global && p->global->owner != me)
@@ -85,7 +86,7 @@ static inline const void *kernel_caller(const struct thread *t)
     return a->portal ? a->portal->owner : (const void *)kernel_domain;
 }
 
-static void switch_space(struct thread *t, struct domain *d)
+void switch_space(struct thread *t, struct domain *d)
 {
     if (t->space != d) {
         t->space = d;
@@ -95,7 +96,21 @@ static void switch_space(struct thread *t, struct domain *d)
     }
 }
 
-static void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out_len);
+/* The one way into a kernel-placed service, from every caller (a user
+ * domain's trap, kernel code, the assembly fast path): push its activation
+ * on t, run the handler on this stack, pop.  The caller copies buffers and
+ * restores its address space (the handler may have called out). */
+int kservice_call(struct thread *t, struct portal *p, struct idc_call *c)
+{
+    struct activation *a = &t->act[++t->depth];
+    a->dom = kernel_domain;
+    a->portal = p;
+    a->slot = 0;
+    p->calls++;
+    int status = p->handler(p->arg, c);
+    t->depth--;
+    return status;
+}
 
 /* The callee on top called exit() (thread.exit set end_call): its call ends,
  * and its caller gets -KEA_ECALLEEFAULT, as if it had faulted. */
@@ -107,34 +122,27 @@ static void end_exiting_call(struct thread *t, struct trapframe *tf)
     idc_return(t, tf, -KEA_ECALLEEFAULT, 0);
 }
 
-/* A user domain invoked a kernel-placed service: run it on this stack. */
+/* A user domain invoked a kernel-placed service: copy its buffers through
+ * the thread's kernel buffer of this depth, call, copy back. */
 static void call_kernel(struct thread *t, struct trapframe *tf, struct portal *p,
                         struct idc_bufs *b, struct domain *from)
 {
-    int depth = t->depth + 1;
-    uint8_t *kb = t->kbuf[depth];
+    uint8_t *kb = t->kbuf[t->depth + 1];
     if (!kb && (b->in_len || b->out_cap)) {
-        kb = t->kbuf[depth] = kmalloc(2 * IDC_BUF_MAX);
-        if (!kb) { tf->eax = (uint32_t)-KEA_ENOMEM; tf->ebp = 0; return; }
+        kb = t->kbuf[t->depth + 1] = kmalloc(2 * IDC_BUF_MAX);
+        if (!kb) { idc_tf_result(tf, -KEA_ENOMEM, 0); return; }
     }
     if (b->in_len && copy_from_user(kb, b->in, b->in_len)) {
-        tf->eax = (uint32_t)-KEA_EFAULT;
-        tf->ebp = 0;
+        idc_tf_result(tf, -KEA_EFAULT, 0);
         return;
     }
     struct idc_call c = {
-        .proc = IDC_PP_PROC(tf->eax), .w = { tf->ebx, tf->esi, tf->edi },
-        .in = kb, .in_len = b->in_len, .out = kb + IDC_BUF_MAX, .out_cap = b->out_cap,
+        .proc = IDC_PP_PROC(idc_tf_pp(tf)),
+        .in = kb, .in_len = b->in_len, .out = kb ? kb + IDC_BUF_MAX : 0, .out_cap = b->out_cap,
         .caller = (uint32_t)from->id,
     };
-    struct activation *a = &t->act[depth];
-    a->dom = kernel_domain;
-    a->portal = p;
-    a->slot = 0;
-    t->depth = depth;
-    p->calls++;
-    int status = p->handler(p->arg, &c);
-    t->depth = depth - 1;
+    idc_tf_get_words(tf, c.w);
+    int status = kservice_call(t, p, &c);
     switch_space(t, from);          /* in case the handler called out */
     if (t->end_call) {
         end_exiting_call(t, tf);
@@ -142,11 +150,8 @@ static void call_kernel(struct thread *t, struct trapframe *tf, struct portal *p
     }
     if (c.out_len > b->out_cap) { status = -KEA_E2BIG; c.out_len = 0; }
     if (c.out_len && copy_to_user(b->out, kb + IDC_BUF_MAX, c.out_len)) status = -KEA_EFAULT;
-    tf->eax = (uint32_t)status;
-    tf->ebx = c.w[0];
-    tf->esi = c.w[1];
-    tf->edi = c.w[2];
-    tf->ebp = c.out_len;
+    idc_tf_set_words(tf, c.w);
+    idc_tf_result(tf, status, c.out_len);
 }
 
 /* Push the callee's activation on slot s and make the trap return into
@@ -161,26 +166,23 @@ static inline void enter_callee(struct thread *t, struct trapframe *tf, struct p
     a->portal = p;
     a->slot = s;
     a->kargs = 0;
-    a->ret_eip = tf->eip;
-    a->ret_esp = tf->esp;
+    a->ret_eip = idc_tf_eip(tf);
+    a->ret_esp = idc_tf_esp(tf);
     a->out_uptr = out_uptr;
     a->out_cap = lens >> 16;
     p->calls++;
     to->active++;
     switch_space(t, to);
-    tf->ebp = IDC_PP_PROC(tf->eax) | (uint32_t)from->id << 16;
-    tf->eax = (uint32_t)p->handler;
     s->entry_kva[0] = (uint32_t)p->arg;
     s->entry_kva[1] = lens;
-    tf->eip = to->upcall_entry;
-    tf->esp = SLOT_STACK_TOP(s) - 8;
+    idc_tf_enter(tf, to->upcall_entry, SLOT_STACK_TOP(s) - 8, (uint32_t)p->handler,
+                 IDC_PP_PROC(idc_tf_pp(tf)), (uint32_t)from->id);
 }
 
-
-/* Every invocation the fast path does not take: errors, buffers, kernel
- * targets, a domain with no cached activation slot. */
-static __attribute__((noinline)) void idc_call_general(struct thread *t, struct trapframe *tf,
-                                                        struct portal *p, struct domain *from)
+/* A call from a user domain to portal p (resolved, or NULL): check, copy
+ * the in-buffer, then enter the callee (or run a kernel-placed service here). */
+static __attribute__((noinline)) void idc_call(struct thread *t, struct trapframe *tf,
+                                               struct portal *p, struct domain *from)
 {
     int err = KEA_EBADPORTAL;
     if (!p) goto fail;
@@ -191,9 +193,9 @@ static __attribute__((noinline)) void idc_call_general(struct thread *t, struct 
     err = KEA_EDEPTH;
     if (t->depth + 1 >= MAX_DEPTH) goto fail;
     struct idc_bufs b = { 0, 0, 0, 0 };
-    if (tf->ebp) {
+    if (idc_tf_bufs(tf)) {
         err = KEA_EFAULT;
-        if (copy_from_user(&b, tf->ebp, sizeof b)) goto fail;
+        if (copy_from_user(&b, idc_tf_bufs(tf), sizeof b)) goto fail;
         err = KEA_E2BIG;
         if (b.in_len > p->in_max) goto fail;
         if (b.out_cap > p->out_max) b.out_cap = p->out_max;
@@ -213,68 +215,47 @@ static __attribute__((noinline)) void idc_call_general(struct thread *t, struct 
     enter_callee(t, tf, p, s, from, b.out, b.in_len | b.out_cap << 16);
     return;
 fail:
-    tf->eax = (uint32_t)-err;
-    tf->ebp = 0;                         /* no out-buffer bytes */
+    idc_tf_result(tf, -err, 0);          /* no out-buffer bytes */
 }
 
-/* portal_invoke from a user domain.  The fast path is a call between user
- * domains without buffers into a domain with a cached activation slot:
- * look up, push the activation, switch address space, enter the callee. */
+/* portal_invoke from a user domain, through either entry (int 0x80, or
+ * sysenter when the assembly fast path declined the call): the general
+ * path, complete on its own. */
 void idc_syscall(struct trapframe *tf)
 {
     struct thread *t = cur;
-    uint32_t pp = tf->eax;
     /* Whatever domain the trap returns to gets clean segments and flags:
      * the same on both entries, and nothing of the caller's reaches a callee. */
     user_frame_reset(tf);
-    if (pp == IDC_RETURN) {
-        idc_return(t, tf, (int)tf->ecx, tf->edx);
+    if (idc_tf_pp(tf) == IDC_RETURN) {
+        idc_return(t, tf, idc_tf_ret_status(tf), idc_tf_ret_len(tf));
         return;
     }
     struct domain *from = t->act[t->depth].dom;
-    struct portal *p = resolve(from, IDC_PP_PORTAL(pp), t->root, from);
-    struct domain *to;
-    struct actslot *s;
-    if (__builtin_expect(!p || !(to = p->dom) || tf->ebp || t->depth + 1 >= MAX_DEPTH || p->held, 0)) {
-        idc_call_general(t, tf, p, from);
-        return;
-    }
-    if (to->is_kernel) {                 /* a kernel-placed service, no buffers */
-        struct idc_call c = {
-            .proc = IDC_PP_PROC(pp), .w = { tf->ebx, tf->esi, tf->edi }, .caller = (uint32_t)from->id,
-        };
-        struct activation *a = &t->act[++t->depth];
-        a->dom = to;
-        a->portal = p;
-        a->slot = 0;
-        p->calls++;
-        tf->eax = (uint32_t)p->handler(p->arg, &c);
-        t->depth--;
-        switch_space(t, from);           /* in case the service called out */
-        if (t->end_call) {
-            end_exiting_call(t, tf);
-            return;
-        }
-        tf->ebx = c.w[0];
-        tf->esi = c.w[1];
-        tf->edi = c.w[2];
-        tf->ebp = 0;
-        return;
-    }
-    if (!(s = to->free_slots)) {
-        idc_call_general(t, tf, p, from);
-        return;
-    }
-    to->free_slots = s->next;
-    enter_callee(t, tf, p, s, from, 0, 0);
+    idc_call(t, tf, resolve(from, IDC_PP_PORTAL(idc_tf_pp(tf)), t->root, from), from);
+}
+
+/* The fast path's kernel-placed call came back to something unusual: the
+ * service called out (another address space is loaded) or the caller
+ * exited inside it.  Finish as call_kernel would, on a trap frame the
+ * assembly built (tf: eip/esp of the caller). */
+void idc_fast_kcall_tail(struct trapframe *tf, struct idc_call *c, int status, struct domain *from)
+{
+    struct thread *t = cur;
+    user_frame_reset(tf);
+    idc_tf_set_words(tf, c->w);          /* every register the exit loads is set here, */
+    idc_tf_result(tf, status, 0);        /* whatever happens next (nothing of the stack leaks) */
+    switch_space(t, from);
+    if (t->end_call)
+        end_exiting_call(t, tf);
 }
 
 /* The callee returned (or faulted: status -KEA_ECALLEEFAULT): pop its
  * activation, copy the out-buffer to the caller, resume the caller. */
-static void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out_len)
+void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out_len)
 {
     if (t->depth == 0) {                 /* nobody called this activation */
-        tf->eax = (uint32_t)-KEA_EINVAL;
+        idc_tf_status(tf, -KEA_EINVAL);
         return;
     }
     struct activation *a = &t->act[t->depth];
@@ -289,9 +270,7 @@ static void idc_return(struct thread *t, struct trapframe *tf, int status, uint3
         struct idc_args *k = a->kargs;
         if (out_len)
             memcpy(k->out, s->out_kva, out_len);
-        k->w[0] = tf->ebx;
-        k->w[1] = tf->esi;
-        k->w[2] = tf->edi;
+        idc_tf_get_words(tf, k->w);
         k->out_len = out_len;
         a->status = status;
         slot_put(a->dom, s);
@@ -305,10 +284,8 @@ static void idc_return(struct thread *t, struct trapframe *tf, int status, uint3
         status = -KEA_EFAULT;
     s->next = a->dom->free_slots;        /* slot_put, inline on this path */
     a->dom->free_slots = s;
-    tf->eax = (uint32_t)status;
-    tf->ebp = out_len;
-    tf->eip = a->ret_eip;
-    tf->esp = a->ret_esp;
+    idc_tf_result(tf, status, out_len);
+    idc_tf_resume(tf, a->ret_eip, a->ret_esp);
 }
 
 /* Kernel code invoking a portal in a user domain: push the activation, save
@@ -337,49 +314,41 @@ static int upcall(struct thread *t, struct portal *p, uint32_t pp, struct idc_ar
 
     uint32_t top = ((uint32_t)__builtin_frame_address(0) - 256) & ~15u;
     struct trapframe *tf = (struct trapframe *)(top - sizeof *tf);
-    user_frame_init(tf, to->upcall_entry, SLOT_STACK_TOP(s) - 8);
+    user_frame_init(tf, 0, 0);
     s->entry_kva[0] = (uint32_t)p->arg;
     s->entry_kva[1] = args->in_len | a->out_cap << 16;
-    tf->eax = (uint32_t)p->handler;
-    tf->ebx = args->w[0];
-    tf->esi = args->w[1];
-    tf->edi = args->w[2];
-    tf->ebp = IDC_PP_PROC(pp) | (uint32_t)from->id << 16;
+    idc_tf_set_words(tf, args->w);
+    idc_tf_enter(tf, to->upcall_entry, SLOT_STACK_TOP(s) - 8, (uint32_t)p->handler,
+                 IDC_PP_PROC(pp), (uint32_t)from->id);
     t->kstack_top = top;
     set_kstack(top);
     switch_space(t, to);
     enter_user(tf);
 }
 
-static int invoke_resolved(struct thread *t, struct domain *from, struct portal *p,
-                           uint32_t pp, struct idc_args *args)
+/* An invocation by kernel code of a portal already resolved (inlined in its
+ * three callers: the kernel -> kernel-placed call is the common one). */
+static inline __attribute__((always_inline))
+int invoke_resolved(struct thread *t, struct domain *from, struct portal *p, uint32_t pp,
+                    struct idc_args *args)
 {
-    int status;
     if (p && p->held) svc_hold_wait(p);  /* its service is being replaced: wait */
-    if (!p) status = -KEA_EBADPORTAL;
-    else if (!p->dom) status = -KEA_EDEAD;
-    else if (t->depth + 1 >= MAX_DEPTH) status = -KEA_EDEPTH;
-    else if (args->in_len > p->in_max) status = -KEA_E2BIG;
-    else if (!p->dom->is_kernel) status = upcall(t, p, pp, args, from);
-    else {
-        struct idc_call c = {
-            .proc = IDC_PP_PROC(pp), .w = { args->w[0], args->w[1], args->w[2] },
-            .in = args->in, .in_len = args->in_len, .out = args->out,
-            .out_cap = args->out_cap < p->out_max ? args->out_cap : p->out_max,
-            .caller = (uint32_t)from->id,
-        };
-        struct activation *a = &t->act[++t->depth];
-        a->dom = kernel_domain;
-        a->portal = p;
-        a->slot = 0;
-        p->calls++;
-        status = p->handler(p->arg, &c);
-        t->depth--;
-        args->w[0] = c.w[0];             /* not memcpy: a call on this path */
-        args->w[1] = c.w[1];
-        args->w[2] = c.w[2];
-        args->out_len = c.out_len <= c.out_cap ? c.out_len : 0;
-    }
+    if (!p) return -KEA_EBADPORTAL;
+    if (!p->dom) return -KEA_EDEAD;
+    if (t->depth + 1 >= MAX_DEPTH) return -KEA_EDEPTH;
+    if (args->in_len > p->in_max) return -KEA_E2BIG;
+    if (!p->dom->is_kernel) return upcall(t, p, pp, args, from);
+    struct idc_call c = {
+        .proc = IDC_PP_PROC(pp), .w = { args->w[0], args->w[1], args->w[2] },
+        .in = args->in, .in_len = args->in_len, .out = args->out,
+        .out_cap = args->out_cap < p->out_max ? args->out_cap : p->out_max,
+        .caller = (uint32_t)from->id,
+    };
+    int status = kservice_call(t, p, &c);
+    args->w[0] = c.w[0];                 /* not memcpy: a call on this path */
+    args->w[1] = c.w[1];
+    args->w[2] = c.w[2];
+    args->out_len = c.out_len <= c.out_cap ? c.out_len : 0;
     return status;
 }
 
@@ -396,7 +365,8 @@ int portal_invoke(uint32_t pp, struct idc_args *args)
     return status;
 }
 
-/* Invoke a portal the kernel holds by pointer (interrupt delivery). */
+/* Invoke a portal the kernel holds by pointer (interrupt delivery, a
+ * domain's pager). */
 int portal_call(struct portal *p, uint32_t proc, struct idc_args *a)
 {
     if (!cur) return -KEA_EINVAL;
@@ -417,43 +387,4 @@ int domain_call(struct domain *d, uint32_t fn, uint32_t arg)
     int status = invoke_resolved(cur, cur->act[cur->depth].dom, &p, 0, &args);
     irq_restore(f);
     return status;
-}
-
-/* A CPU exception in user mode.  Inside an IDC, the callee's activation is
- * unwound and its caller gets -KEA_ECALLEEFAULT; in a thread's own domain
- * (no caller) the thread ends. */
-/* A page fault in the paged area of a domain with a pager: ask the pager,
- * on this thread, to make the page present.  1 = resolved, retry. */
-static int page_in(struct thread *t, struct domain *d, struct trapframe *tf)
-{
-    uint32_t va = rcr2();
-    if (tf->trapno != T_PGFLT || !d->pager || va < PAGED_BASE || va >= PAGED_TOP)
-        return 0;
-    struct idc_args a = { .w = { (uint32_t)d->id, va & ~(PGSIZE - 1), (tf->err & 2) ? 1u : 0u } };
-    d->faults++;
-    int r = invoke_resolved(t, d, d->pager, IDC_PP(0, PAGER_PROC_FAULT), &a);
-    if (r < 0) {
-        printf("kea: pager of domain %s failed for %08x: %s\n", d->name, va, kea_strerror(r));
-        return 0;
-    }
-    return domain_kva(d, va) != 0;       /* the pager must have mapped it */
-}
-
-void user_exception(struct trapframe *tf)
-{
-    struct thread *t = cur;
-    struct domain *d = t->act[t->depth].dom;
-    if (page_in(t, d, tf))
-        return;
-    printf("kea: %s in domain %s (thread %d): eip %08x", trap_name(tf->trapno), d->name, t->id, tf->eip);
-    if (tf->trapno == T_PGFLT)
-        printf(", address %08x (%s)", rcr2(), (tf->err & 2) ? "write" : "read");
-    printf("\n");
-    if (t->depth == 0) {
-        printf("kea: thread %d ended by the fault\n", t->id);
-        kthread_exit(-KEA_ECALLEEFAULT);
-    }
-    printf("kea: call unwound, caller gets %s\n", kea_strerror(-KEA_ECALLEEFAULT));
-    user_frame_reset(tf);                /* the callee's segments and flags stay behind */
-    idc_return(t, tf, -KEA_ECALLEEFAULT, 0);
 }

@@ -12,7 +12,7 @@ struct multiboot_info;
 #define KEA_EXIT_PANIC 2      /* panic() or a failed assert */
 
 /* Called from the trap path. */
-void user_exception(struct trapframe *tf);     /* idc.c: a fault in a user domain */
+void user_exception(struct trapframe *tf);     /* idc_fault.c: a fault in a user domain */
 void sched_tick(struct trapframe *tf);         /* sched.c: every timer interrupt */
 
 /* console.c: output to serial and VGA; input through the tty line discipline. */

@@ -15,7 +15,7 @@ $(BUILD)/kernel/%.o: kernel/%.S | $(BUILD)/gen/asm-offsets.h
 
 # Structure offsets for the entry code (kernel/i386/asm-offsets.c): compiled
 # to assembly, its "->NAME value" markers become #defines.
-$(BUILD)/gen/asm-offsets.h: kernel/i386/asm-offsets.c kernel/i386/arch.h kernel/i386/x86.h
+$(BUILD)/gen/asm-offsets.h: kernel/i386/asm-offsets.c kernel/i386/arch.h kernel/i386/x86.h kernel/proc.h
 	@mkdir -p $(dir $@)
 	$(TARGET_CC) $(TARGET_CFLAGS) -S -o $@.s $<
 	{ echo '/* Generated from kernel/i386/asm-offsets.c: do not edit. */'; \

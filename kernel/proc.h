@@ -85,6 +85,8 @@ struct activation {
     struct domain *saved_dom;       /* kernel caller: address space to restore */
     int status;
 };
+/* swtch.S's kctx_save/kctx_resume store six words (ebx esi edi ebp esp eip). */
+_Static_assert(sizeof(((struct activation *)0)->kctx) == 6 * sizeof(uint32_t), "swtch.S kctx");
 
 enum thread_state { T_UNUSED, T_RUNNABLE, T_RUNNING, T_SLEEPING, T_ZOMBIE };
 
@@ -128,7 +130,7 @@ struct portal {
 
 /* Each group below is defined in the file its marker names.  A kernel
  * function named like a base service's client stub (<iface>_<proc>, which
- * services link: portal_create, domain_destroy, thread_exit...) carries a
+ * services link: kportal_create, kdomain_destroy, kthread_exit...) carries a
  * k prefix (kportal_create), so that the two stay apart in GDB once service
  * symbols are loaded (docs/debugging.md). */
 
@@ -156,7 +158,6 @@ struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *
 struct thread *thread_create_user(struct domain *d, const char *name, uint32_t entry, uint32_t arg,
                                   uint32_t arg2);
 void kthread_exit(int status) __attribute__((noreturn));
-void user_frame_init(struct trapframe *tf, uint32_t eip, uint32_t esp);
 struct thread *thread_by_id(int id);
 struct thread *thread_at(int i);
 void thread_reap(struct thread *t);

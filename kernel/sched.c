@@ -10,8 +10,6 @@
 #include "sched.h"
 #include "irqsvc.h"
 
-#define MSR_SYSENTER_ESP 0x175
-
 struct thread *cur;
 static uint32_t scheduler_esp;
 static int last;                      /* round-robin position */
@@ -22,8 +20,7 @@ void swtch(uint32_t *save_esp, uint32_t new_esp);
 void set_kstack(uint32_t top)
 {
     tss_set_kstack(top);
-    if (idc_have_sysenter)
-        wrmsr(MSR_SYSENTER_ESP, top);
+    sysenter_set_stack(top);
 }
 
 static struct thread *pick_next(void)

@@ -9,6 +9,7 @@
 #include <kea/tls.h>
 #include "kernel.h"
 #include "proc.h"
+#include "idc.h"
 #include "sys_server.h"
 #include "service.h"
 #include "load.h"
@@ -359,11 +360,28 @@ static int ksys_shutdown(void *self)
 int sysinfo_domain(uint32_t i, struct sys_domain *r) { return get_domain(i, r, 0); }
 int sysinfo_service(uint32_t i, struct sys_service *r) { return get_service(i, r, 0); }
 
+static int ksys_idc_fast(void *self, uint32_t *on)
+{
+    (void)self;
+    *on = (uint32_t)idc_fast_on;
+    return 0;
+}
+
+static int ksys_idc(void *self, uint32_t *calls, uint32_t *returns, uint32_t *kcalls)
+{
+    (void)self;
+    *calls = idc_fast_calls;
+    *returns = idc_fast_returns;
+    *kcalls = idc_fast_kcalls;
+    return 0;
+}
+
 static const struct sys_ops ops = {
     .domains = ksys_domains, .threads = ksys_threads, .portals = ksys_portals,
     .sysportals = ksys_sysportals, .rooted = ksys_rooted, .modules = ksys_modules,
     .read_module = ksys_read_module, .load = ksys_load, .unload = ksys_unload, .migrate = ksys_migrate,
     .services = ksys_services, .memory = ksys_memory, .shutdown = ksys_shutdown,
+    .idc = ksys_idc, .idc_fast = ksys_idc_fast,
 };
 static struct sys_server server = { &ops, 0 };
 

@@ -70,18 +70,6 @@ struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *
     return t;
 }
 
-/* A trap frame that enters user mode at eip with stack esp, interrupts on. */
-void user_frame_init(struct trapframe *tf, uint32_t eip, uint32_t esp)
-{
-    memset(tf, 0, sizeof *tf);
-    tf->cs = UCODE_SEL;
-    tf->ds = tf->es = tf->fs = tf->ss = UDATA_SEL;
-    tf->gs = UTLS_SEL;
-    tf->eflags = EFLAGS_IF;
-    tf->eip = eip;
-    tf->esp = esp;
-}
-
 /* A thread in user domain d, starting in the domain's runtime thread entry
  * with eax = entry, ecx = arg and edx = arg2 (entry(arg, arg2)), on a fresh
  * activation slot. */

@@ -181,6 +181,21 @@ int cmd_portals(int argc, char **argv)
     return r;
 }
 
+int cmd_idc(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    uint32_t on, calls, returns, kcalls;
+    int r = sys_idc_fast(&kea_base_sys, &on);
+    if (r == 0) r = sys_idc(&kea_base_sys, &calls, &returns, &kcalls);
+    if (r < 0) {
+        printf("idc: %s\n", err_str(r));
+        return -1;
+    }
+    printf("idc fast path %s: %u calls, %u returns, %u kernel-placed calls\n",
+           on ? "on" : "off", calls, returns, kcalls);
+    return 0;
+}
+
 int cmd_mem(int argc, char **argv)
 {
     (void)argc; (void)argv;

@@ -31,6 +31,7 @@ int cmd_kill(int argc, char **argv);
 int cmd_wait(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_mem(int argc, char **argv);
+int cmd_idc(int argc, char **argv);
 int cmd_mods(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_sleep(int argc, char **argv);
@@ -158,6 +159,7 @@ const struct command shell_commands[] = {
       "caller domain, portal, procedure, status and duration in TSC ticks.",
       0, 2, cmd_trace, complete_trace },
     { "mem", "", "memory counters", 0, 0, 0, cmd_mem, 0 },
+    { "idc", "", "IDC fast path: on or off, transfers it served", 0, 0, 0, cmd_idc, 0 },
     { "mods", "", "boot modules", 0, 0, 0, cmd_mods, 0 },
     { "cat", "MODULE", "print a text boot module", 0, 1, 1, cmd_cat, c_module },
     { "echo", "[WORD...]", "print the words", 0, 0, -1, cmd_echo, 0 },

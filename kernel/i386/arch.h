@@ -50,6 +50,12 @@ static inline void user_frame_reset(struct trapframe *tf)
     tf->eflags = EFLAGS_IF | EFLAGS_FIXED;
 }
 void user_frame_check(struct trapframe *tf);
+void user_frame_init(struct trapframe *tf, uint32_t eip, uint32_t esp);
+
+/* sysenter.c: the MSRs of the sysenter entry. */
+extern int idc_have_sysenter;
+int  sysenter_init(uint32_t entry);    /* 1 if sysenter is in use */
+void sysenter_set_stack(uint32_t top);
 
 /* The block %gs points at: gcc's stack protector reads %gs:0x14. */
 struct kernel_tls {

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include "arch.h"
 #include "x86.h"
+#include "../proc.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
 #define OFFSET(sym, type, field) DEFINE(sym, offsetof(struct type, field))
@@ -32,4 +33,47 @@ void asm_offsets(void)
     OFFSET(TF_ESP, trapframe, esp);
     OFFSET(TF_SS, trapframe, ss);
     DEFINE(TF_SIZE, sizeof(struct trapframe));
+
+    /* The IDC fast path (idc_fast.S) reads and writes these directly. */
+    OFFSET(TH_DEPTH, thread, depth);
+    OFFSET(TH_ACT, thread, act);
+    OFFSET(TH_SPACE, thread, space);
+    OFFSET(TH_END_CALL, thread, end_call);
+    OFFSET(TH_ROOT, thread, root);
+    OFFSET(DOM_ROOTED, domain, rooted);
+    DEFINE(ACT_SIZE, sizeof(struct activation));
+    OFFSET(ACT_DOM, activation, dom);
+    OFFSET(ACT_PORTAL, activation, portal);
+    OFFSET(ACT_SLOT, activation, slot);
+    OFFSET(ACT_RET_EIP, activation, ret_eip);
+    OFFSET(ACT_RET_ESP, activation, ret_esp);
+    OFFSET(ACT_OUT_UPTR, activation, out_uptr);
+    OFFSET(ACT_OUT_CAP, activation, out_cap);
+    OFFSET(ACT_KARGS, activation, kargs);
+    OFFSET(DOM_ID, domain, id);
+    OFFSET(DOM_IS_KERNEL, domain, is_kernel);
+    OFFSET(DOM_CR3, domain, cr3);
+    OFFSET(DOM_UPCALL, domain, upcall_entry);
+    OFFSET(DOM_PTAB, domain, ptab);
+    OFFSET(DOM_FREE_SLOTS, domain, free_slots);
+    OFFSET(DOM_ACTIVE, domain, active);
+    DEFINE(PSLOT_SIZE, sizeof(struct portal_slot));
+    OFFSET(PSLOT_CUR, portal_slot, cur);
+    OFFSET(P_DOM, portal, dom);
+    OFFSET(P_HANDLER, portal, handler);
+    OFFSET(P_ARG, portal, arg);
+    OFFSET(P_GLOBAL, portal, global);
+    OFFSET(P_CALLS, portal, calls);
+    OFFSET(P_ROOTED, portal, rooted);
+    OFFSET(P_HELD, portal, held);
+    OFFSET(P_OUT_MAX, portal, out_max);
+    OFFSET(SLOT_NEXT, actslot, next);
+    OFFSET(SLOT_BASE, actslot, base);
+    OFFSET(SLOT_ENTRY_KVA, actslot, entry_kva);
+    DEFINE(SLOT_STACK_TOP_OFF, 0x1000u + ACT_STACK_SIZE);   /* SLOT_STACK_TOP - base */
+    DEFINE(MAX_DEPTH_ASM, MAX_DEPTH);
+    DEFINE(IDC_MAX_PORTALS_ASM, IDC_MAX_PORTALS);
+    DEFINE(IDC_PROC_MASK, 0x7fff);
+    DEFINE(IDC_CALL_SIZE, sizeof(struct idc_call));
+    DEFINE(USER_TOP_MB, USER_TOP >> 20);    /* (USER_TOP itself would print negative) */
 }

@@ -16,6 +16,10 @@
  *           Nothing here touches memory except through %ss/%esp until they
  *           hold the kernel's selectors.
  *
+ * Unless the command line says fastpath=off, sysenter lands in the fast
+ * path (idc_fast.S) first, which jumps to sysenter_slow below for anything
+ * it does not serve, with EFLAGS already clean and the registers untouched.
+ *
  * We lay out a struct trapframe like an int 0x80 would (offsets from the
  * generated asm-offsets.h), filling what idc_syscall() reads and writes
  * (general registers, eip, esp, trapno), so one C function serves both
@@ -28,11 +32,13 @@
 #include "asm-offsets.h"
 
         .text
-        .globl sysenter_entry, sysenter_singlestep_end
+        .globl sysenter_entry, sysenter_singlestep_end, sysenter_slow, sysenter_exit
 sysenter_entry:
         pushl   $EFLAGS_FIXED           /* (ss-relative: no data segment used) */
         popfl                           /* TF, DF, NT, AC, IOPL = 0; IF stays 0 */
 sysenter_singlestep_end:                /* a trap after popfl reports this eip */
+sysenter_slow:                          /* the fast path's misses join here: EFLAGS clean,
+                                           registers as sysenter left them */
         subl    $TF_SIZE, %esp
         movl    %eax, TF_EAX(%esp)
         movl    %ebx, TF_EBX(%esp)
@@ -53,6 +59,7 @@ sysenter_singlestep_end:                /* a trap after popfl reports this eip *
         pushl   %esp
         call    idc_syscall
         addl    $4, %esp
+sysenter_exit:                          /* esp = the frame to leave through */
         movw    $UDATA_SEL, %ax         /* user selectors: constants, not the frame's */
         movw    %ax, %ds
         movw    %ax, %es

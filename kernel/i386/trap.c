@@ -12,6 +12,7 @@
  * user mode is checked on the way out (user_frame_check). */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include "x86.h"
 #include "arch.h"
 #include "../kernel.h"
@@ -122,15 +123,19 @@ int fixup_fault(struct trapframe *tf)
 }
 
 extern const char sysenter_entry[], sysenter_singlestep_end[];
+extern const char idc_fast_entry[], idc_fast_singlestep_end[];
 
 /* A debug trap in kernel mode at the start of the sysenter entry, before
  * (or just after) its popfl cleared TF: the user's single step reached the
  * kernel.  Linux's i386 entry treats it the same way (its "SYSENTER
- * single-step region").  Return to the entry with TF clear. */
+ * single-step region").  Return to the entry with TF clear.  Either
+ * entry: the fast path's (idc_fast.S) starts the same way. */
 static int sysenter_singlestep(struct trapframe *tf)
 {
-    if (tf->trapno != T_DEBUG || tf->eip < (uint32_t)sysenter_entry ||
-        tf->eip > (uint32_t)sysenter_singlestep_end)
+    if (tf->trapno != T_DEBUG)
+        return 0;
+    if ((tf->eip < (uint32_t)sysenter_entry || tf->eip > (uint32_t)sysenter_singlestep_end) &&
+        (tf->eip < (uint32_t)idc_fast_entry || tf->eip > (uint32_t)idc_fast_singlestep_end))
         return 0;
     tf->eflags &= ~EFLAGS_TF;
     return 1;
@@ -146,6 +151,19 @@ static uint32_t user_sel(uint32_t sel, uint32_t dflt)
     if ((sel & ~3u) == 0) return 0;
     sel |= 3;
     return sel == UDATA_SEL || sel == UTLS_SEL ? sel : dflt;
+}
+
+/* The frame a new user context starts from (a thread's first entry, an
+ * upcall from the kernel): user selectors, interrupts on, nothing else. */
+void user_frame_init(struct trapframe *tf, uint32_t eip, uint32_t esp)
+{
+    memset(tf, 0, sizeof *tf);
+    tf->cs = UCODE_SEL;
+    tf->ds = tf->es = tf->fs = tf->ss = UDATA_SEL;
+    tf->gs = UTLS_SEL;
+    tf->eflags = EFLAGS_IF;
+    tf->eip = eip;
+    tf->esp = esp;
 }
 
 void user_frame_check(struct trapframe *tf)

@@ -58,5 +58,6 @@ copy_bad:
 uaccess_fixups:                         /* faulting instruction, where to resume */
         .long   copy_words, copy_bad
         .long   copy_bytes, copy_bad
+        .long   idc_fast_uread, sysenter_slow   /* idc_fast.S: the caller's buffer descriptor */
 uaccess_nfixups:
-        .long   2
+        .long   3

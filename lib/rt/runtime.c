@@ -13,6 +13,17 @@
 #include <kea/tls.h>
 #include <kea/base.h>
 #include "console_client.h"
+
+/* entry.S reads and writes struct idc_args at these offsets (A_W0 ...). */
+_Static_assert(offsetof(struct idc_args, w) == 0, "entry.S A_W0");
+_Static_assert(offsetof(struct idc_args, in) == 12, "entry.S A_IN");
+_Static_assert(offsetof(struct idc_args, in_len) == 16, "entry.S A_INLEN");
+_Static_assert(offsetof(struct idc_args, out_cap) == 24, "entry.S A_OUTCAP");
+_Static_assert(offsetof(struct idc_args, out_len) == 28, "entry.S A_OUTLEN");
+/* ... and builds struct idc_call as 10 words on the activation stack. */
+_Static_assert(offsetof(struct idc_call, w) == 4 && offsetof(struct idc_call, in) == 16 &&
+               offsetof(struct idc_call, out_len) == 32 && offsetof(struct idc_call, caller) == 36 &&
+               sizeof(struct idc_call) == 40, "entry.S __kea_upcall's struct idc_call");
 #include "thread_client.h"
 #include "memory_client.h"
 #include "portal_client.h"

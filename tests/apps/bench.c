@@ -76,6 +76,9 @@ int main(void)
      * installed (kernel.bench measures and subtracts its own loop). */
     kea_binding_t kb;
     int have_kb = BENCH_BIND("kernel", &kb) == 0;
+    if (have_kb)    /* as the user -> user row: portal_invoke alone, no stub */
+        MEASURE("null_idc_user_kernel", memset(&a, 0, sizeof a),
+                portal_invoke(IDC_PP(kb.portal, BENCH_PROC_NULL), &a));
     uint32_t kk = 0;
     if (have_kb)
         MEASURE("null_idc_user_kernel", memset(&a, 0, sizeof a), portal_invoke(IDC_PP(kb.portal, BENCH_PROC_NULL), &a));

@@ -1,6 +1,7 @@
 /* An echo service, built once per name (-DSVC="f", "g", "h"): registers
  * SVC.echo and serves it until its domain is destroyed. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "echo_server.h"
 #include "echo_client.h"
@@ -72,7 +73,9 @@ static int cpu(void *self, uint32_t *eflags, uint32_t *ds_es, uint32_t *fs_gs)
     return 0;
 }
 
-static const struct echo_ops ops = { ping, who, copy, recurse, crash, peek, transport, cpu };
+static int leave(void *self, int32_t status) { (void)self; exit(status); }
+
+static const struct echo_ops ops = { ping, who, copy, recurse, crash, peek, transport, cpu, leave };
 static struct echo_server server = { &ops, 0 };
 
 int main(void)

@@ -12,8 +12,12 @@
 #include "memory_client.h"
 #define CHECK_AREA "idc"
 #include "kea_check.h"
+#include "sys_client.h"
+#include <kea/tls.h>
+#include "rawtrap.h"
 
-extern const kea_binding_t kea_base_portal, kea_base_thread, kea_base_domain, kea_base_memory;
+extern const kea_binding_t kea_base_portal, kea_base_thread, kea_base_domain, kea_base_memory,
+    kea_base_sys;
 uint32_t kea_domain_id(void);
 
 /* Spawn a module and wait until its portal `portal_name` exists. */
@@ -37,6 +41,31 @@ static uint32_t sys_of(const char *name)
     return sys;
 }
 
+/* The assembly fast path (kernel/i386/idc_fast.S) and its counters: a
+ * null call between user domains, its return, and a call of a kernel-placed
+ * service without buffers each pass through it when it is on; nothing
+ * reaches it when it is off (fastpath=off or idc=int: the C path alone).
+ * At least, not exactly: other threads may call in between. */
+static void fast_path_counters(const kea_binding_t *b)
+{
+    uint32_t on = 2, c0 = 0, r0 = 0, k0 = 0, c1 = 0, r1 = 0, k1 = 0, y = 0, tid = 0;
+    EXPECT_EQ("fast-mode", sys_idc_fast(&kea_base_sys, &on), 0);
+    EXPECT_EQ("fast-counters", sys_idc(&kea_base_sys, &c0, &r0, &k0), 0);
+    EXPECT_EQ("fast-ping", echo_ping(b, 7, &y) == 0 ? y : 0, 8);
+    EXPECT_EQ("fast-kernel-call", thread_id(&kea_base_thread, &tid), 0);
+    sys_idc(&kea_base_sys, &c1, &r1, &k1);
+    printf("idctest: fast path %s\n", on == 1 ? "on" : on == 0 ? "off" : "unknown");
+    if (on == 1) {
+        check(c1 - c0 >= 1 && r1 - r0 >= 1, "fast-user-call-counted", "calls +%ld, returns +%ld",
+              (long)(c1 - c0), (long)(r1 - r0));
+        /* the second sys_idc and thread_id, at least */
+        check(k1 - k0 >= 2, "fast-kernel-call-counted", "kernel calls +%ld from %ld", (long)(k1 - k0), (long)k0);
+    } else {
+        check(c1 == 0 && r1 == 0 && k1 == 0 && on == 0, "fast-off-untouched",
+              "fast path counted %ld transfers while off (mode %ld)", (long)(c1 + r1 + k1), (long)on);
+    }
+}
+
 static void basic(void)
 {
     uint32_t f = start("srv_f.o", "f.echo");
@@ -45,6 +74,7 @@ static void basic(void)
     uint32_t y = 0, who = 0;
     EXPECT_EQ("ping", echo_ping(&b, 41, &y) == 0 ? y : 0, 42);
     EXPECT_EQ("who", echo_who(&b, &who) == 0 ? who : 0, f);
+    fast_path_counters(&b);
     static uint8_t in[4096], out[4096];
     size_t sizes[] = { 0, 1, 1024, 4096 };
     for (int i = 0; i < 4; i++) {
@@ -221,6 +251,53 @@ static void destroy(void)
     EXPECT_EQ("destroy-empty", domain_destroy(&kea_base_domain, e), 0);
 }
 
+/* Buffer descriptors the runtime never passes (its portal_invoke points
+ * ebp at args->in), straight through the trap: the fast path reads a
+ * descriptor with an empty in-buffer itself, the C path copies it in. */
+static void raw_descriptors(const kea_binding_t *b, void (*trap)(struct rawtrap *), const char *e)
+{
+    static uint8_t pages[3 * 4096];
+    static uint8_t out[64];
+    uint32_t edge = ((uint32_t)pages + 4096) & ~4095u;   /* two mapped pages meet here */
+    struct { uint32_t addr; int want; uint32_t out_len; const char *name; } cases[] = {
+        { 0x00001000, -KEA_EFAULT, 0, "unmapped" },
+        { 0xc0100000, -KEA_EFAULT, 0, "in-kernel" },
+        { 0xbffffff8, -KEA_EFAULT, 0, "reaching-into-kernel" },
+        { 0xfffffff8, -KEA_EFAULT, 0, "wrapping" },
+        { 0x40000000 - 8, -KEA_EFAULT, 0, "straddling-unmapped-page" },
+        { edge - 8, 0, 0, "straddling-two-pages" },
+        { edge + 64, 0, 0, "in-one-page" },
+    };
+    uint32_t on = 0, c0 = 0, c1 = 0, x;
+    sys_idc_fast(&kea_base_sys, &on);
+    sys_idc(&kea_base_sys, &c0, &x, &x);
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (cases[i].want == 0) {
+            uint32_t *d = (uint32_t *)cases[i].addr;
+            d[0] = 0x30000000;                   /* in: ignored, in_len is 0 */
+            d[1] = 0;
+            d[2] = (uint32_t)out;
+            d[3] = sizeof out;
+        }
+        struct rawtrap r;
+        memset(&r, 0, sizeof r);
+        r.eax = IDC_PP(b->portal, ECHO_PROC_TRANSPORT);
+        r.ebp = cases[i].addr;
+        r.eflags = 0x202;
+        r.ds = r.es = r.fs = RT_UDATA;
+        r.gs = RT_UTLS;
+        trap(&r);
+        char name[64];
+        snprintf(name, sizeof name, "descriptor-%s-%s", e, cases[i].name);
+        check((int)r.eax == cases[i].want && r.ebp == cases[i].out_len, name,
+              "status %ld, out_len %ld", (long)(int)r.eax, (long)r.ebp);
+    }
+    sys_idc(&kea_base_sys, &c1, &x, &x);
+    if (on && trap == rawtrap_sysenter)       /* the last one at least: in_len 0, one page */
+        check(c1 - c0 >= 1, "descriptor-empty-in-buffer-takes-fast-path", "fast calls +%ld from %ld",
+              (long)(c1 - c0), (long)c0);
+}
+
 static void bad_input(void)
 {
     start("srv_f.o", "f.echo");
@@ -230,6 +307,11 @@ static void bad_input(void)
     memset(&a, 0, sizeof a);
     EXPECT_EQ("invalid-portal-id", portal_invoke(IDC_PP(200, 0), &a), -KEA_EBADPORTAL);
     EXPECT_EQ("portal-id-out-of-range", portal_invoke(IDC_PP(0xffff, 0), &a), -KEA_EBADPORTAL);
+    uint8_t sysenter;
+    __asm__ volatile("movb %%gs:%c1, %0" : "=q"(sysenter) : "i"(TLS_SYSENTER));
+    if (sysenter)
+        raw_descriptors(&b, rawtrap_sysenter, "sysenter");
+    raw_descriptors(&b, rawtrap_int80, "int80");
     EXPECT_EQ("bad-procedure", portal_invoke(IDC_PP(b.portal, 77), &a), -KEA_EBADPROC);
     memset(&a, 0, sizeof a);
     a.in = (const void *)0xc0001000;
@@ -263,6 +345,9 @@ static void bad_input(void)
     EXPECT_EQ("callee-fault", echo_crash(&b), -KEA_ECALLEEFAULT);
     uint32_t y = 0;
     EXPECT_EQ("callee-alive-after-fault", echo_ping(&b, 9, &y) == 0 ? y : 0, 10);
+    /* exit() inside a call ends the call (thread.exit from a callee). */
+    EXPECT_EQ("callee-exit-ends-call", echo_leave(&b, 3), -KEA_ECALLEEFAULT);
+    EXPECT_EQ("callee-alive-after-exit-in-call", echo_ping(&b, 5, &y) == 0 ? y : 0, 6);
     memset(&a, 0, sizeof a);
     EXPECT_EQ("return-without-call", portal_invoke(IDC_RETURN, &a), -KEA_EINVAL);
     EXPECT_EQ("map-kernel-address", memory_map(&kea_base_memory, 0xc0000000, 1, true), -KEA_EINVAL);

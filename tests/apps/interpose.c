@@ -41,7 +41,7 @@ static int cpu(void *self, uint32_t *eflags, uint32_t *ds_es, uint32_t *fs_gs)
     return echo_cpu(&inner, eflags, ds_es, fs_gs);
 }
 
-static const struct echo_ops ops = { ping, who, copy, recurse, crash, peek, 0, cpu };  /* no transport */
+static const struct echo_ops ops = { ping, who, copy, recurse, crash, peek, 0, cpu, 0 };  /* no transport, no leave */
 static struct echo_server server = { &ops, 0 };
 
 int main(void)

@@ -8,8 +8,8 @@ from kea import check
 RIGHTS_ALL = 15
 
 
-def _group(h, n, timeout=120):
-    h.boot()
+def _group(h, n, timeout=120, cmdline="console=monitor"):
+    h.boot(cmdline=cmdline)
     h.send(f"spawn idctest.o {RIGHTS_ALL} {n}\n")
     m = h.expect(r"idctest: done, (\d+) failed", timeout)
     fails = re.findall(r"^FAIL: .*$", h.out, re.M)
@@ -22,6 +22,24 @@ def _group(h, n, timeout=120):
 
 def test_basic_calls_and_buffers(h):
     _group(h, 1)
+    check("fast path on" in h.out, "the fast path is not on by default")
+    check("idctest: fast path on" in h.out, "idctest did not see the fast path on")
+
+
+def _with_fast_path_off(n, timeout):
+    def test(h):
+        _group(h, n, timeout, cmdline="console=monitor fastpath=off")
+        check("portal_invoke through sysenter, fast path off" in h.out, "fastpath=off not honoured")
+        if n == 1:
+            check("idctest: fast path off" in h.out, "idctest did not see the fast path off")
+    test.__doc__ = f"""Group {n} of the IDC suite on the general C path alone (fastpath=off):
+    both paths stay tested."""
+    return test
+
+
+# The whole IDC suite again with the assembly fast path switched off.
+for _n, _timeout in ((1, 120), (2, 120), (3, 300), (4, 120), (5, 120), (6, 120), (7, 120)):
+    globals()[f"test_group_{_n}_with_fast_path_off"] = _with_fast_path_off(_n, _timeout)
 
 
 def test_remap_per_domain_interposer_global_rooted(h):

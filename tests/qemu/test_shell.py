@@ -71,7 +71,7 @@ def typed(h, keys, result):
 
 
 ALL_COMMANDS = ("help services domains threads portals load unload migrate remap unremap call run graph "
-                "bench spawn kill wait trace mem mods cat echo sleep history clear shutdown").split()
+                "bench spawn kill wait trace mem idc mods cat echo sleep history clear shutdown").split()
 
 
 def test_help_and_bad_input(h):

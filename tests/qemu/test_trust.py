@@ -33,6 +33,13 @@ def test_trap_entry_attacks_sysenter_and_int80(h):
     check(n == 20, f"{n} of 20 checks ran")
 
 
+def test_trap_entry_attacks_sysenter_fast_path_off(h):
+    """The same attacks on the general sysenter path alone (fastpath=off)."""
+    n = _trap_attacks(h, "console=monitor fastpath=off")
+    check("portal_invoke through sysenter, fast path off" in h.out, "fastpath=off not honoured")
+    check(n == 20, f"{n} of 20 checks ran")
+
+
 def test_trap_entry_attacks_int80_only(h):
     n = _trap_attacks(h, "console=monitor idc=int")
     check(n == 10, f"{n} of 10 checks ran")
