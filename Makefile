@@ -8,7 +8,8 @@
 #   make test         every test; last line "N passed, N failed"
 #   make bench        IDC benchmarks under -icount shift=0
 #   make demo [NAME=] list the scripted demos, or boot and run one
-#   make fuzz         longer fuzz run of the ELF loader
+#   make fuzz         longer fuzz runs: the ELF loader, then the trap boundary
+#   make fuzz-traps   >= 10 million traps from a rightless domain [TRAPS= SEED=]
 #   make clean
 #
 # Each area contributes a fragment (*.mk) that appends to the variables below;
@@ -65,7 +66,7 @@ INITRD     := $(subst $(space),$(comma),$(strip $(MODULES)))
 comma := ,
 space := $(empty) $(empty)
 
-.PHONY: all deps run iso run-iso debug test bench demo fuzz clean check-deps print-modules
+.PHONY: all deps run iso run-iso debug test bench demo fuzz fuzz-traps clean check-deps print-modules
 all: $(BUILD)/kernel.elf $(HOST_TOOLS) $(MODULES)
 
 deps:
@@ -108,6 +109,13 @@ demo: check-deps
 
 fuzz: check-deps
 	@$(MAKE) --no-print-directory fuzz-loader
+	@$(MAKE) --no-print-directory fuzz-traps
+
+TRAPS ?= 10000000
+SEED  ?= 1
+fuzz-traps: check-deps
+	@$(MAKE) --no-print-directory all
+	@$(PYTHON) tests/fuzz/traps/run.py --build $(BUILD) --traps $(TRAPS) --seed $(SEED)
 
 print-modules:
 	@echo $(MODULES)
