@@ -161,12 +161,15 @@ static int cmd_spawn(int argc, char **argv)
 static int cmd_domains(int argc, char **argv)
 {
     (void)argc; (void)argv;
-    printf("  id name                 pages threads active calls rights\n");
+    printf("  id name                 pages quota threads active calls rights\n");
     for (int i = 0; i < domain_count(); i++) {
         struct domain *d = domain_at(i);
-        if (d)
-            printf("  %2d %-20s %5u %7d %6d %5u %#x\n", d->id, d->name, d->pages, d->nthreads,
+        if (d) {
+            char q[12] = "-";
+            if (d->quota != QUOTA_UNLIMITED) snprintf(q, sizeof q, "%u", d->quota);
+            printf("  %2d %-20s %5u %5s %7d %6d %5u %#x\n", d->id, d->name, d->pages, q, d->nthreads,
                    d->active, d->calls_in, d->rights);
+        }
     }
     return 0;
 }

@@ -45,7 +45,13 @@ struct rooted_map;                   /* portal.c: domain-rooted remaps of one ro
 struct portal_slot {
     struct portal *cur;             /* what this local id reaches */
     struct portal *orig;            /* before a per-domain remap, else NULL */
+    int granter;                    /* domain id that granted it into this table
+                                       (portal.grant), 0 for the domain's own */
 };
+
+#define GRANTS_MAX      (IDC_MAX_PORTALS / 4)   /* entries other domains may grant in */
+#define ACCEPT_NONE     (-1)                    /* domain.accept_from: no grants taken */
+#define ACCEPT_ANY      (-2)                    /*                     from anyone */
 
 struct domain {
     int id;
@@ -72,7 +78,16 @@ struct domain {
     uint32_t faults;                /* page faults delivered to the pager */
     uint32_t pages;                 /* user pages mapped */
     uint32_t calls_in;              /* IDCs served */
+    int accept_from;                /* whose portal.grant it consents to (ACCEPT_*, or an id) */
+    uint32_t quota;                 /* most pages (user pages + page tables) it may hold */
+    uint32_t ptpages;               /* page tables of its user half */
+    int creator;                    /* id of the domain that created it (0: the kernel) */
+    int quota_reported;             /* "reached its quota" printed once */
 };
+
+#define QUOTA_UNLIMITED 0xffffffffu
+uint32_t domain_default_quota(void);    /* pages: a quarter of memory */
+int  domain_set_quota(struct domain *actor, struct domain *d, uint32_t pages);
 
 struct activation {
     struct domain *dom;
@@ -170,6 +185,9 @@ void kill_domain_threads(struct domain *d);
 struct portal *portal_create(struct domain *d, const char *name, idc_handler_t h, void *arg,
                              uint32_t iface_id, uint32_t in_max, uint32_t out_max);
 int  portal_grant(struct domain *to, struct portal *p);          /* returns the local id */
+int  portal_grant_from(struct domain *from, struct domain *to, struct portal *p);
+void portal_forget_granter(struct domain *d);
+int  portal_reclaim_names(const char *service, struct domain *owner);
 void portal_kill_domain(struct domain *d);
 void portal_revoke(struct portal *p);
 void portal_get(struct portal *p);

@@ -65,3 +65,60 @@ def test_trap_fuzzer_is_reproducible_int80(h):
     h.restart()
     second = _fuzz(h, "console=monitor idc=int", 20000, 7)
     check(first == second, f"seed 7 gave\n{first}\nthen\n{second}")
+
+
+def test_grants_need_consent_and_names_have_owners(h):
+    """portal.grant into another table needs the right or consent, is
+    limited, and dies with its granter; names of other domains and of
+    services are refused; the loader takes a squatted service name back."""
+    h.boot()
+    h.send("spawn srv_f.o\n")
+    h.expect("f.echo ready")
+    h.send("spawn squatter.o\n")
+    h.expect("squatter: squatted")
+    out = h.cmd("load clock.o user")
+    check("revoking clock.policy, created by domain squatter" in h.out, "squatted name not reclaimed:\n" + out)
+    check(re.search(r"loaded clock from clock.o", out), "the service did not load:\n" + out)
+    h.send("spawn grantvictim.o\n")
+    _run_group(h, "squatter", "squatter: done")
+    h.expect("grantvictim: filled")
+    out = h.cmd("destroy squatter")
+    check("destroyed squatter" in out, out)
+    _run_group(h, "grantvictim", "grantvictim: done")
+    check(len(re.findall(r"PASS: trust/", h.out)) == 16, "not every check ran")
+
+
+def test_memory_quota_stops_a_hog(h):
+    """A rightless domain cannot take all memory: its quota stops it with
+    'out of memory', `domains` shows the quota, others still load."""
+    h.boot()
+    h.send("spawn memhog.o\n")
+    h.expect("memhog: holding", 120)
+    check(re.search(r"kea: domain memhog is out of memory: it holds its quota of \d+ pages", h.out),
+          "no out-of-memory report")
+    fails = re.findall(r"^FAIL: .*$", h.out, re.M)
+    check(not fails and len(re.findall(r"PASS: trust/hog", h.out)) == 3, "\n".join(fails) or "checks missing")
+    out = h.cmd("domains")
+    check(re.search(r"memhog\s+\d+\s+\d+\s", out) and "quota" in out, "quota not shown:\n" + out)
+    h.send("spawn hello.o\n")
+    h.expect(r"hello", 60)
+    h.send(f"spawn quotatest.o 15\n")
+    _run_group(h, "quotatest", "quotatest: done")
+
+
+def test_out_of_memory_is_reported_as_such(h):
+    """Four hogs exhaust memory between them (a quarter each); the shell's
+    spawn then says 'out of memory', not 'not a program object', and the
+    kernel survives."""
+    h.boot(cmdline="")
+    for i in range(4):
+        h.cmd("spawn memhog.o")
+    for i in range(4):
+        h.expect("memhog: holding", 120)
+    out = h.cmd("spawn hello.o")
+    check("out of memory" in out, "spawn did not say out of memory:\n" + out)
+    check("object" not in out, "spawn blamed the object:\n" + out)
+    out = h.cmd("kill memhog")
+    out = h.cmd("spawn hello.o")
+    check("out of memory" not in out, "memory not back after destroy:\n" + out)
+    _no_kernel_fault(h)
