@@ -32,6 +32,7 @@
 #include <string.h>
 #include <kea/service.h>
 #include "block_server.h"
+#include "../block/claim.h"
 #include "atastat_server.h"
 #include "ataintr_server.h"
 #include "irq_client.h"
@@ -365,8 +366,14 @@ static int blk_sync(void *self)
     return r < 0 ? r : release(flush());
 }
 
-static const struct block_ops block_ops = { blk_info, blk_read, blk_write, blk_sync };
+static const struct block_ops block_ops = { blk_info, blk_read, blk_write, blk_sync, 0, 0 };  /* claim: blk_dispatch */
 static struct block_server block_srv = { &block_ops, 0 };
+static struct blk_claim claim;           /* which file service uses the disk */
+
+static int blk_dispatch(void *arg, struct idc_call *c)
+{
+    return blk_claim_dispatch(&claim, c, block_dispatch, arg);
+}
 
 static int stat_counters(void *self, uint32_t *interrupts, uint32_t *sectors_read,
                          uint32_t *sectors_written)
@@ -538,7 +545,7 @@ static void ata_fini(void)
 }
 
 static const struct kea_service_iface ifaces[] = {
-    { BLOCK_IFACE_NAME, BLOCK_IFACE_ID, block_dispatch, &block_srv },
+    { BLOCK_IFACE_NAME, BLOCK_IFACE_ID, blk_dispatch, &block_srv },
     { ATASTAT_IFACE_NAME, ATASTAT_IFACE_ID, atastat_dispatch, &stat_srv },
 };
 

@@ -156,9 +156,20 @@ static int op_statfs(void *self, uint32_t *blocks, uint32_t *free_blocks, uint32
     return r < 0 ? r : done(fs_statfs(&the_fs, blocks, free_blocks, free_inodes));
 }
 
+/* Let go of the device (a successor is to take it over): what was written
+ * is made durable and the claim given up; a later call claims it again. */
+static int op_release(void *self)
+{
+    (void)self;
+    lock();
+    int r = fs_release(&the_fs);
+    unlock();
+    return r;
+}
+
 static const struct fs_ops ops = {
     op_mount, op_format, op_create, op_open, op_read, op_write, op_truncate, op_punch,
-    op_stat, op_list, op_remove, op_rename, op_sync, op_statfs,
+    op_stat, op_list, op_remove, op_rename, op_sync, op_statfs, op_release,
 };
 
 struct fs_server fsserv_server = { &ops, 0 };
@@ -174,6 +185,7 @@ void fsserv_fini(void)
 {
     lock();
     if (the_fs.mounted) fs_sync(&the_fs);
+    fs_release(&the_fs);
     unlock();
 }
 

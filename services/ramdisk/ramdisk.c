@@ -14,6 +14,7 @@
 #include <string.h>
 #include <kea/service.h>
 #include "block_server.h"
+#include "../block/claim.h"
 
 #ifndef RAMDISK_KIB
 #define RAMDISK_KIB 1024
@@ -79,8 +80,9 @@ static int rd_sync(void *self)
     return 0;
 }
 
-static const struct block_ops ops = { rd_info, rd_read, rd_write, rd_sync };
+static const struct block_ops ops = { rd_info, rd_read, rd_write, rd_sync, 0, 0 };  /* claim: rd_dispatch */
 static struct block_server server = { &ops, 0 };
+static struct blk_claim claim;           /* which file service uses the disk */
 
 static int rd_init(void)
 {
@@ -90,6 +92,7 @@ static int rd_init(void)
         return -KEA_ENOMEM;
     }
     blocks_read = blocks_written = 0;
+    claim.holder[0] = 0;
     printf("ramdisk: %u blocks of %u bytes\n", (unsigned)NBLOCKS, BLOCK_SIZE);
     return 0;
 }
@@ -101,8 +104,13 @@ static void rd_fini(void)
     disk = 0;
 }
 
+static int rd_dispatch(void *arg, struct idc_call *c)
+{
+    return blk_claim_dispatch(&claim, c, block_dispatch, arg);
+}
+
 static const struct kea_service_iface ifaces[] = {
-    { BLOCK_IFACE_NAME, BLOCK_IFACE_ID, block_dispatch, &server },
+    { BLOCK_IFACE_NAME, BLOCK_IFACE_ID, rd_dispatch, &server },
 };
 
 KEA_SERVICE(.name = "ramdisk", .ifaces = ifaces, .nifaces = 1, .init = rd_init, .fini = rd_fini);

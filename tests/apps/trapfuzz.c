@@ -180,12 +180,12 @@ static int tame(struct rawtrap *r, uint32_t me, uint32_t tid, uint32_t echo)
             int mine = (va < USER_IMAGE_BASE + 0x4000000 && end > USER_IMAGE_BASE) ||
                        (va < USER_HEAP_BASE + 0x10000000 && end > USER_HEAP_BASE) ||
                        end < va || n >= (1u << 20);
-            if (mine || 1) {
+            if (mine || chance(50)) {           /* the quota bounds the rest */
                 r->ebx = 0x50000000 + below(256) * PGSIZE;
                 r->esi = below(8);
             }
         }
-        if (proc == MEMORY_PROC_GROW) r->ebx = below(2 * PGSIZE);
+        if (proc == MEMORY_PROC_GROW && !chance(5)) r->ebx = below(2 * PGSIZE);
         return 0;
     case BASE_PORTAL:
         if (proc == PORTAL_PROC_CREATE)     /* a random handler in its own domain could be main */

@@ -122,3 +122,24 @@ def test_out_of_memory_is_reported_as_such(h):
     out = h.cmd("spawn hello.o")
     check("out of memory" not in out, "memory not back after destroy:\n" + out)
     _no_kernel_fault(h)
+
+
+def test_one_file_service_per_disk(h):
+    """A file service claims its disk: a second one (cachefs) is refused
+    while simplefs holds it, a rightless client can neither claim the disk
+    nor release simplefs's claim; simplefs's hand-over (fs.release) lets
+    cachefs take the disk."""
+    h.boot(cmdline="")
+    for svc in ("ramdisk", "simplefs", "cachefs"):
+        out = h.cmd(f"load {svc}.o user")
+        check(f"loaded {svc}" in out, out)
+    out = h.cmd("call simplefs.fs format ramdisk 64")
+    check("status 0" in out, "format failed:\n" + out)
+    h.send("spawn claimattack.o\n")
+    _run_group(h, "claimattack", "claimattack: done", timeout=60)
+    check("cachefs: ramdisk: the device is in use by simplefs" in h.out, "refusal not reported")
+    check(len(re.findall(r"PASS: trust/", h.out)) == 5, "not every check ran")
+    out = h.cmd("call simplefs.fs release")
+    check("status 0" in out, "release failed:\n" + out)
+    out = h.cmd("call cachefs.fs statfs")
+    check("status 0" in out, "cachefs did not take the disk over:\n" + out)
