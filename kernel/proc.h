@@ -86,8 +86,6 @@ struct domain {
 };
 
 #define QUOTA_UNLIMITED 0xffffffffu
-uint32_t domain_default_quota(void);    /* pages: a quarter of memory */
-int  domain_set_quota(struct domain *actor, struct domain *d, uint32_t pages);
 
 struct activation {
     struct domain *dom;
@@ -161,6 +159,8 @@ struct actslot *slot_get(struct domain *d);
 void slot_put(struct domain *d, struct actslot *s);
 int  domain_count(void);
 struct domain *domain_at(int i);
+uint32_t domain_default_quota(void);    /* pages: a quarter of memory */
+int  domain_set_quota(struct domain *actor, struct domain *d, uint32_t pages);
 
 /* thread.c / sched.c */
 void threads_init(void);

@@ -111,10 +111,10 @@ def test_out_of_memory_is_reported_as_such(h):
     spawn then says 'out of memory', not 'not a program object', and the
     kernel survives."""
     h.boot(cmdline="")
-    for i in range(4):
-        h.cmd("spawn memhog.o")
+    h.send("spawn memhog.o\n" * 4)          # their reports interleave with the echo
     for i in range(4):
         h.expect("memhog: holding", 120)
+    h.cmd("sleep 100")
     out = h.cmd("spawn hello.o")
     check("out of memory" in out, "spawn did not say out of memory:\n" + out)
     check("object" not in out, "spawn blamed the object:\n" + out)
