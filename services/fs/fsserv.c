@@ -197,6 +197,11 @@ int fsserv_export(void *buf, size_t cap, size_t *len)
 {
     size_t n = strlen(the_fs.devname) + 1;
     if (cap < 4 + n) return -KEA_E2BIG;
+    /* The successor is to take the disk over: let go of its claim now (a
+     * call served before the switch claims it again; unloading lets go). */
+    lock();
+    fs_release(&the_fs);
+    unlock();
     uint32_t magic = STATE_MAGIC;
     memcpy(buf, &magic, 4);
     memcpy((char *)buf + 4, the_fs.devname, n);
