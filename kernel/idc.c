@@ -208,9 +208,6 @@ void idc_syscall(struct trapframe *tf)
 {
     struct thread *t = cur;
     uint32_t pp = tf->eax;
-    /* Whatever domain the trap returns to gets clean segments and flags:
-     * the same on both entries, and nothing of the caller's reaches a callee. */
-    user_frame_reset(tf);
     if (pp == IDC_RETURN) {
         idc_return(t, tf, (int)tf->ecx, tf->edx);
         return;
