@@ -69,11 +69,16 @@ void basesvc_thread_exited(int tid, int status)
 
 static int th_id(void *self, uint32_t *tid) { (void)self; *tid = (uint32_t)cur->id; return 0; }
 
+/* Threads rooted in one domain without the domains right: at most a
+ * quarter of the thread table, so no such domain can fill it (issue 9). */
+#define THREADS_PER_DOMAIN (MAX_THREADS / 4)
+
 static int th_create(void *self, uint32_t entry, uint32_t arg, uint32_t *tid)
 {
     (void)self;
     struct domain *d = caller();
     if (d->is_kernel || entry >= USER_TOP) return -KEA_EINVAL;
+    if (!(d->rights & RIGHT_DOMAINS) && d->nthreads >= THREADS_PER_DOMAIN) return -KEA_ENOMEM;
     struct thread *t = thread_create_user(d, d->name, entry, arg, 0);
     if (!t) return -KEA_ENOMEM;
     *tid = (uint32_t)t->id;

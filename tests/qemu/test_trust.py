@@ -143,3 +143,15 @@ def test_one_file_service_per_disk(h):
     check("status 0" in out, "release failed:\n" + out)
     out = h.cmd("call cachefs.fs statfs")
     check("status 0" in out, "cachefs did not take the disk over:\n" + out)
+
+
+def test_thread_table_not_filled(h):
+    """A rightless domain gets at most a quarter of the thread table; others
+    still start threads."""
+    h.boot()
+    h.send("spawn threadhog.o\n")
+    h.expect("threadhog: done")
+    check("PASS: trust/thread-table-not-filled" in h.out, "no refusal at a quarter of the table")
+    h.send("spawn hello.o\n")
+    h.expect(r"hello", 60)
+    _no_kernel_fault(h)
