@@ -9,7 +9,8 @@
 #   make bench        IDC benchmarks under -icount shift=0
 #   make bench-linux  the same beside Debian's i386 Linux (installs its kernel)
 #   make demo [NAME=] list the scripted demos, or boot and run one
-#   make fuzz         longer fuzz run of the ELF loader
+#   make fuzz         longer fuzz runs: the ELF loader, then the trap boundary
+#   make fuzz-traps   >= 10 million traps from a rightless domain [TRAPS= SEED=]
 #   make clean
 #
 # Each area contributes a fragment (*.mk) that appends to the variables below;
@@ -59,7 +60,7 @@ include tests/apps/apps.mk
 # QEMU is started by scripts/run-qemu.sh (run, run-iso, demo, bench; its
 # flags are there) and scripts/debug.sh (debug); tests/qemu/kea.py for tests.
 
-.PHONY: all deps run iso run-iso debug test bench bench-linux demo fuzz clean check-deps print-modules
+.PHONY: all deps run iso run-iso debug test bench bench-linux demo fuzz fuzz-traps clean check-deps print-modules
 all: $(BUILD)/kernel.elf $(HOST_TOOLS) $(MODULES)
 
 deps:
@@ -107,6 +108,13 @@ demo: check-deps
 
 fuzz: check-deps
 	@$(MAKE) --no-print-directory fuzz-loader
+	@$(MAKE) --no-print-directory fuzz-traps
+
+TRAPS ?= 10000000
+SEED  ?= 1
+fuzz-traps: check-deps
+	@$(MAKE) --no-print-directory all
+	@$(PYTHON) tests/fuzz/traps/run.py --build $(BUILD) --traps $(TRAPS) --seed $(SEED)
 
 print-modules:
 	@echo $(MODULES)

@@ -11,6 +11,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "udomain.h"
+#include "service.h"
 #include "irqsvc.h"
 #include "sched.h"
 #include "console_server.h"
@@ -68,11 +69,16 @@ void basesvc_thread_exited(int tid, int status)
 
 static int th_id(void *self, uint32_t *tid) { (void)self; *tid = (uint32_t)cur->id; return 0; }
 
+/* Threads rooted in one domain without the domains right: at most a
+ * quarter of the thread table, so no such domain can fill it (issue 9). */
+#define THREADS_PER_DOMAIN (MAX_THREADS / 4)
+
 static int th_create(void *self, uint32_t entry, uint32_t arg, uint32_t *tid)
 {
     (void)self;
     struct domain *d = caller();
     if (d->is_kernel || entry >= USER_TOP) return -KEA_EINVAL;
+    if (!(d->rights & RIGHT_DOMAINS) && d->nthreads >= THREADS_PER_DOMAIN) return -KEA_ENOMEM;
     struct thread *t = thread_create_user(d, d->name, entry, arg, 0);
     if (!t) return -KEA_ENOMEM;
     *tid = (uint32_t)t->id;
@@ -196,8 +202,12 @@ static int dom_spawn(void *self, const char *cmdline, uint32_t rights, uint32_t 
     struct domain *d = udomain_spawn(module, rights & caller()->rights, args, &t, err, sizeof err);
     if (!d) {
         printf("spawn: %s\n", err);
-        return bmodfs_find(module) ? -KEA_EBADOBJ : -KEA_ENOENT;
+        if (!bmodfs_find(module)) return -KEA_ENOENT;
+        /* The loader's messages name memory exhaustion: report it as such,
+         * not as a bad object (issue 9). */
+        return strstr(err, "out of memory") || strstr(err, "or memory") ? -KEA_ENOMEM : -KEA_EBADOBJ;
     }
+    d->creator = caller()->id;
     *id = (uint32_t)d->id;
     *tid = (uint32_t)t;
     return 0;
@@ -215,6 +225,7 @@ static int dom_create(void *self, const char *name, uint32_t rights, uint32_t *i
         printf("domain create: %s\n", err);
         return -KEA_ENOMEM;
     }
+    d->creator = caller()->id;
     *id = (uint32_t)d->id;
     return 0;
 }
@@ -237,9 +248,17 @@ static int dom_lookup(void *self, const char *name, uint32_t *id)
     return 0;
 }
 
+static int dom_quota(void *self, uint32_t id, uint32_t pages)
+{
+    (void)self;
+    struct domain *d = domain_by_id((int)id);
+    if (!d) return -KEA_ENOENT;
+    return domain_set_quota(caller(), d, pages);
+}
+
 static const struct domain_ops domain_ops = {
     .self = dom_self, .spawn = dom_spawn, .create = dom_create, .destroy = dom_destroy,
-    .lookup = dom_lookup,
+    .lookup = dom_lookup, .quota = dom_quota,
 };
 
 /* ---- memory ---- */
@@ -381,12 +400,34 @@ static const struct memory_ops memory_ops = {
 };
 
 /* ---- portals ---- */
+
+/* Names have owners.  A name is "PREFIX.rest" (or just PREFIX); a user
+ * domain may register it when PREFIX is its own name, or when PREFIX is
+ * nobody's: not another domain's name (the kernel's included) and not a
+ * loaded service's.  The loader also takes back a service's names from
+ * squatters when it loads the service (portal_reclaim_names). */
+static int name_owned_by_other(const struct domain *d, const char *name)
+{
+    char prefix[DOMAIN_NAME + 8];
+    size_t n = strcspn(name, ".");
+    if (n >= sizeof prefix) return 0;            /* longer than any domain or service name */
+    memcpy(prefix, name, n);
+    prefix[n] = 0;
+    if (strcmp(prefix, d->name) == 0) return 0;
+    struct domain *o = domain_by_name(prefix);
+    if (o && o != d) return 1;
+    struct service *s = service_by_name(prefix);
+    return s && s->dom != d;
+}
+
 static int po_create(void *self, uint32_t handler, uint32_t arg, uint32_t iface_id,
                      const char *name, uint32_t *sys, uint32_t *local)
 {
     (void)self;
     struct domain *d = caller();
-    if (!name[0] || portal_by_name(name)) return name[0] ? -KEA_EEXIST : -KEA_EINVAL;
+    if (!name[0] || strlen(name) >= sizeof ((struct portal *)0)->name) return -KEA_EINVAL;
+    if (!d->is_kernel && name_owned_by_other(d, name)) return -KEA_EPERM;
+    if (portal_by_name(name)) return -KEA_EEXIST;
     if (!d->is_kernel && handler >= USER_TOP) return -KEA_EINVAL;
     struct portal *p = kportal_create(d, name, (idc_handler_t)handler, (void *)arg, iface_id,
                                      IDC_BUF_MAX, IDC_BUF_MAX);
@@ -409,7 +450,9 @@ static int po_grant(void *self, uint32_t local, uint32_t to, uint32_t *their)
     struct domain *d = caller(), *t = domain_by_id((int)to);
     if (local >= IDC_MAX_PORTALS || !d->ptab[local].cur) return -KEA_EBADPORTAL;
     if (!t) return -KEA_ENOENT;
-    int l = kportal_grant(t, d->ptab[local].cur);
+    if (t != d && !has_right(RIGHT_DOMAINS) && t->accept_from != d->id && t->accept_from != ACCEPT_ANY)
+        return -KEA_EPERM;                       /* no right and no consent */
+    int l = portal_grant_from(d, t, d->ptab[local].cur);
     if (l < 0) return l;
     *their = (uint32_t)l;
     return 0;
@@ -512,9 +555,20 @@ static int po_unremap_rooted(void *self, uint32_t root, uint32_t sys)
     return unremap_rooted(caller(), r, p);
 }
 
+static int po_accept(void *self, uint32_t from)
+{
+    (void)self;
+    struct domain *d = caller();
+    if (from == 0xffffffffu) d->accept_from = ACCEPT_NONE;
+    else if (from == 0xfffffffeu) d->accept_from = ACCEPT_ANY;
+    else if (!domain_by_id((int)from)) return -KEA_ENOENT;
+    else d->accept_from = (int)from;
+    return 0;
+}
+
 static const struct portal_ops portal_ops = {
     po_create, po_grant, po_bind, po_lookup, po_revoke, po_release, po_remap, po_unremap,
-    po_remap_global, po_unremap_global, po_remap_rooted, po_unremap_rooted,
+    po_remap_global, po_unremap_global, po_remap_rooted, po_unremap_rooted, po_accept,
 };
 
 /* ---- interrupts ---- */

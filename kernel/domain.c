@@ -4,7 +4,13 @@
  * kernel's (fixed at boot, see paging.c).  User pages are reference counted
  * (pmem.c), so a page shared into another domain lives until its last
  * mapping goes.  Destroying a domain frees every page, page table, activation
- * slot and portal table entry it owns.  The kernel itself is domain 0. */
+ * slot and portal table entry it owns.  The kernel itself is domain 0.
+ *
+ * Each domain has a memory quota: the pages it may hold mapped, page tables
+ * included (issue 9: one domain must not take all memory from the others).
+ * The default is a quarter of physical memory; the domain's creator may
+ * set it (domain.quota), up to its own.  Beyond it, mapping fails with
+ * -KEA_ENOMEM like any other out-of-memory, and the kernel says so once. */
 #include <stdio.h>
 #include <string.h>
 #include <kea/memlayout.h>
@@ -28,6 +34,8 @@ void domains_init(void)
     kdomain.pgdir = kernel_pgdir();
     kdomain.cr3 = V2P(kdomain.pgdir);
     kdomain.rights = RIGHT_ALL;
+    kdomain.accept_from = ACCEPT_NONE;
+    kdomain.quota = QUOTA_UNLIMITED;
     domains[0] = &kdomain;
 }
 
@@ -52,6 +60,8 @@ struct domain *kdomain_create(const char *name, uint32_t rights)
     d->rights = rights;
     d->heap_top = USER_HEAP_BASE;
     d->image_top = USER_IMAGE_BASE;
+    d->accept_from = ACCEPT_NONE;
+    d->quota = domain_default_quota();
     domains[id] = d;
     return d;
 }
@@ -70,6 +80,37 @@ struct domain *domain_by_name(const char *name)
 }
 
 int domain_count(void) { return MAX_DOMAINS; }
+
+uint32_t domain_default_quota(void)
+{
+    struct pmem_stats st;
+    pmem_stats(&st);
+    return (uint32_t)(st.total / PGSIZE / 4);
+}
+
+/* Only d's creator may change its quota (the kernel domain acts for the
+ * kernel), and never above its own. */
+int domain_set_quota(struct domain *actor, struct domain *d, uint32_t pages)
+{
+    if (!d || d->is_kernel) return -KEA_EINVAL;
+    if (!actor->is_kernel && d->creator != actor->id) return -KEA_EPERM;
+    if (pages > actor->quota || pages == 0) return -KEA_EINVAL;
+    d->quota = pages;
+    d->quota_reported = 0;
+    return 0;
+}
+
+/* Room for one more page in d?  Reports the first refusal. */
+static int charge_ok(struct domain *d)
+{
+    if (d->pages + d->ptpages < d->quota) return 1;
+    if (!d->quota_reported) {
+        d->quota_reported = 1;
+        printf("kea: domain %s is out of memory: it holds its quota of %u pages (%u KiB)\n",
+               d->name, d->quota, d->quota * (PGSIZE / 1024));
+    }
+    return 0;
+}
 struct domain *domain_at(int i) { return domain_by_id(i); }
 
 /* The PTE for va in d, creating the page table if asked. */
@@ -77,10 +118,11 @@ static uint32_t *walk(struct domain *d, uint32_t va, int create)
 {
     uint32_t *pde = &d->pgdir[PDX(va)];
     if (!(*pde & PTE_P)) {
-        if (!create) return 0;
+        if (!create || !charge_ok(d)) return 0;
         uint32_t *pt = page_alloc();
         if (!pt) return 0;
         *pde = V2P(pt) | PTE_P | PTE_W | PTE_U;
+        d->ptpages++;
     }
     uint32_t *pt = P2V(PTE_ADDR(*pde));
     return &pt[PTX(va)];
@@ -116,7 +158,7 @@ int domain_insert(struct domain *d, uint32_t va, void *page, int writable)
 {
     if (d->is_kernel || !user_range_ok(va, 1)) return -KEA_EINVAL;
     uint32_t *pte = walk(d, va, 1);
-    if (!pte) return -KEA_ENOMEM;
+    if (!pte || (!(*pte & PTE_P) && !charge_ok(d))) return -KEA_ENOMEM;
     set_page(d, pte, va, page, writable);
     return 0;
 }
@@ -127,7 +169,7 @@ int domain_map(struct domain *d, uint32_t va, uint32_t npages, int writable, uin
     if (d->is_kernel || !user_range_ok(va, npages)) return -KEA_EINVAL;
     for (uint32_t i = 0; i < npages; i++) {
         uint32_t *pte = walk(d, va + i * PGSIZE, 1);
-        void *page = pte ? page_alloc() : 0;
+        void *page = pte && ((*pte & PTE_P) || charge_ok(d)) ? page_alloc() : 0;
         if (!page) {
             domain_unmap(d, va, i);
             return -KEA_ENOMEM;
@@ -165,7 +207,7 @@ int domain_share(struct domain *from, uint32_t va, uint32_t npages, struct domai
     }
     for (uint32_t i = 0; i < npages; i++) {
         uint32_t *dst = walk(to, to_va + i * PGSIZE, 1);
-        if (!dst) return -KEA_ENOMEM;
+        if (!dst || (!(*dst & PTE_P) && !charge_ok(to))) return -KEA_ENOMEM;
         void *page = P2V(PTE_ADDR(*walk(from, va + i * PGSIZE, 0)));
         page_incref(page);
         set_page(to, dst, to_va + i * PGSIZE, page, writable);
@@ -278,6 +320,7 @@ int kdomain_destroy(struct domain *d)
     irqsvc_forget_domain(d);
     ioports_forget_domain(d);
     portal_kill_domain(d);
+    portal_forget_granter(d);
     portal_release_table(d);
     for (struct actslot *s = d->slots, *n; s; s = n) {
         n = s->all_next;

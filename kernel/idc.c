@@ -224,9 +224,6 @@ fail:
 void idc_syscall(struct trapframe *tf)
 {
     struct thread *t = cur;
-    /* Whatever domain the trap returns to gets clean segments and flags:
-     * the same on both entries, and nothing of the caller's reaches a callee. */
-    user_frame_reset(tf);
     if (idc_tf_pp(tf) == IDC_RETURN) {
         idc_return(t, tf, idc_tf_ret_status(tf), idc_tf_ret_len(tf));
         return;

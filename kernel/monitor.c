@@ -166,12 +166,15 @@ static int cmd_spawn(int argc, char **argv)
 static int cmd_domains(int argc, char **argv)
 {
     (void)argc; (void)argv;
-    printf("  id name                 pages threads active calls rights\n");
+    printf("  id name                 pages quota threads active calls rights\n");
     struct sys_domain r;
     for (int i = 0; i < domain_count(); i++)
-        if (sysinfo_domain((uint32_t)i, &r))
-            printf("  %2u %-20s %5u %7u %6u %5u %#x\n", r.id, r.name, r.pages, r.threads, r.active,
+        if (sysinfo_domain((uint32_t)i, &r)) {
+            char q[12] = "-";
+            if (r.quota != QUOTA_UNLIMITED) snprintf(q, sizeof q, "%u", r.quota);
+            printf("  %2u %-20s %5u %5s %7u %6u %5u %#x\n", r.id, r.name, r.pages, q, r.threads, r.active,
                    r.calls_in, r.rights);
+        }
     return 0;
 }
 

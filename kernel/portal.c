@@ -119,19 +119,79 @@ void portal_retarget(struct portal *p, struct domain *d, idc_handler_t h, void *
     irq_restore(f);
 }
 
-int kportal_grant(struct domain *to, struct portal *p)
+int kportal_grant(struct domain *to, struct portal *p) { return portal_grant_from(0, to, p); }
+
+/* Put p in to's table; `from` (NULL: the kernel or to itself) is recorded
+ * as the granter.  Entries granted by other domains may take at most
+ * GRANTS_MAX slots, so a granter, even a consented one, can never fill a
+ * table: the domain's own binds always find room.  The consent and right
+ * checks are the caller's (basesvc.c po_grant). */
+int portal_grant_from(struct domain *from, struct domain *to, struct portal *p)
 {
     if (!to || !to->alive || !p) return -KEA_EINVAL;
+    int granter = from && from != to ? from->id : 0;
     uint32_t f = irq_save();
+    if (granter) {
+        int n = 0;
+        for (int i = 0; i < IDC_MAX_PORTALS; i++)
+            if (to->ptab[i].cur && to->granter[i]) n++;
+        if (n >= GRANTS_MAX) {
+            irq_restore(f);
+            return -KEA_ENOMEM;
+        }
+    }
     for (int i = 0; i < IDC_MAX_PORTALS; i++)
         if (!to->ptab[i].cur) {
             to->ptab[i].cur = p;
+            to->granter[i] = granter;
             portal_hold(p);
             irq_restore(f);
             return i;
         }
     irq_restore(f);
     return -KEA_ENOMEM;
+}
+
+/* d is being destroyed: the entries it granted into other tables go. */
+void portal_forget_granter(struct domain *d)
+{
+    uint32_t f = irq_save();
+    for (int id = 0; id < domain_count(); id++) {
+        struct domain *t = domain_at(id);
+        if (!t || t == d) continue;
+        for (int l = 0; l < IDC_MAX_PORTALS; l++) {
+            struct portal_slot *s = &t->ptab[l];
+            if (s->cur && t->granter[l] == d->id) {
+                portal_drop(s->cur);
+                portal_drop(s->orig);
+                s->cur = s->orig = 0;
+                t->granter[l] = 0;
+            }
+        }
+        if (t->accept_from == d->id)
+            t->accept_from = ACCEPT_NONE;    /* the id may be reused by a stranger */
+    }
+    irq_restore(f);
+}
+
+/* The loader owns service names: before service `service` creates its
+ * portals, live portals named "service.*" that are not the owner's (a
+ * squatter's, made before the service was loaded) are revoked. */
+int portal_reclaim_names(const char *service, struct domain *owner)
+{
+    size_t n = strlen(service);
+    int revoked = 0;
+    for (int i = 0; i < MAX_SYS_PORTALS; i++) {
+        struct portal *p = portals[i];
+        if (!p || !p->dom || p->dom == owner || p->dom->is_kernel) continue;
+        if (strncmp(p->name, service, n) == 0 && p->name[n] == '.') {
+            printf("kea: service %s: revoking %s, created by domain %s (the name is the service's)\n",
+                   service, p->name, p->dom->name);
+            kportal_revoke(p);
+            revoked++;
+        }
+    }
+    return revoked;
 }
 
 /* Drop one entry of d's table (and the binding it hid, if remapped). */
@@ -143,6 +203,7 @@ int kportal_release(struct domain *d, int local)
     portal_drop(d->ptab[local].cur);
     portal_drop(d->ptab[local].orig);
     d->ptab[local].cur = d->ptab[local].orig = 0;
+    d->granter[local] = 0;
     irq_restore(f);
     return 0;
 }
@@ -392,6 +453,7 @@ void portal_release_table(struct domain *d)
         portal_drop(d->ptab[i].cur);
         portal_drop(d->ptab[i].orig);
         d->ptab[i].cur = d->ptab[i].orig = 0;
+        d->granter[i] = 0;
     }
     struct rooted_map *m = d->rooted;
     for (uint32_t i = 0; m && i < m->cap; i++)

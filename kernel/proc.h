@@ -45,7 +45,11 @@ struct rooted_map;                   /* portal.c: domain-rooted remaps of one ro
 struct portal_slot {
     struct portal *cur;             /* what this local id reaches */
     struct portal *orig;            /* before a per-domain remap, else NULL */
-};
+};                                  /* 8 bytes: idc_fast.S indexes ptab with scale 8 */
+
+#define GRANTS_MAX      (IDC_MAX_PORTALS / 4)   /* entries other domains may grant in */
+#define ACCEPT_NONE     (-1)                    /* domain.accept_from: no grants taken */
+#define ACCEPT_ANY      (-2)                    /*                     from anyone */
 
 struct domain {
     int id;
@@ -58,6 +62,7 @@ struct domain {
     uint32_t upcall_entry;          /* the runtime's callee entry (user domains) */
     uint32_t thread_entry;          /* the runtime's thread start */
     struct portal_slot ptab[IDC_MAX_PORTALS];
+    int granter[IDC_MAX_PORTALS];   /* who granted each entry (portal.grant), 0: its own */
     struct rooted_map *rooted;      /* remaps for threads rooted here, or NULL */
     struct actslot *free_slots;     /* cached activation areas */
     uint32_t nslots;                /* slots ever created */
@@ -71,7 +76,14 @@ struct domain {
     struct portal *pager;           /* handles faults in the paged area, or NULL */
     uint32_t faults;                /* page faults delivered to the pager */
     uint32_t pages;                 /* user pages mapped */
+    int accept_from;                /* whose portal.grant it consents to (ACCEPT_*, or an id) */
+    uint32_t quota;                 /* most pages (user pages + page tables) it may hold */
+    uint32_t ptpages;               /* page tables of its user half */
+    int creator;                    /* id of the domain that created it (0: the kernel) */
+    int quota_reported;             /* "reached its quota" printed once */
 };
+
+#define QUOTA_UNLIMITED 0xffffffffu
 
 struct activation {
     struct domain *dom;
@@ -152,6 +164,8 @@ struct actslot *slot_get(struct domain *d);
 void slot_put(struct domain *d, struct actslot *s);
 int  domain_count(void);
 struct domain *domain_at(int i);
+uint32_t domain_default_quota(void);    /* pages: a quarter of memory */
+int  domain_set_quota(struct domain *actor, struct domain *d, uint32_t pages);
 
 /* thread.c: threads, their creation, exit and reaping */
 struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *arg);
@@ -176,6 +190,9 @@ void set_kstack(uint32_t top);      /* TSS esp0 and SYSENTER_ESP */
 struct portal *kportal_create(struct domain *d, const char *name, idc_handler_t h, void *arg,
                              uint32_t iface_id, uint32_t in_max, uint32_t out_max);
 int  kportal_grant(struct domain *to, struct portal *p);          /* returns the local id */
+int  portal_grant_from(struct domain *from, struct domain *to, struct portal *p);
+void portal_forget_granter(struct domain *d);
+int  portal_reclaim_names(const char *service, struct domain *owner);
 void portal_kill_domain(struct domain *d);
 void kportal_revoke(struct portal *p);
 void portal_retarget(struct portal *p, struct domain *d, idc_handler_t h, void *arg, const void *owner);

@@ -377,6 +377,7 @@ static int start(struct service *s, const char *as, char *err, size_t errlen)
                  s->obj->name);
         return -KEA_EEXIST;
     }
+    portal_reclaim_names(name, s->dom);     /* its names are the loader's: squatters lose them */
     for (uint32_t i = 0; i < d.nifaces; i++) {
         char pname[sizeof ((struct portal *)0)->name];
         if (snprintf(pname, sizeof pname, "%s.%s", name, d.iface[i].name) >= (int)sizeof pname) {

@@ -51,6 +51,7 @@ static int get_domain(uint32_t i, void *rec, void *ctx)
     r->calls_in = calls;
     r->rights = d->rights;
     r->kernel = (uint32_t)d->is_kernel;
+    r->quota = d->quota;
     return 1;
 }
 

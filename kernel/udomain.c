@@ -141,7 +141,7 @@ struct domain *udomain_spawn(const char *module, uint32_t rights, const char *ar
     }
     struct thread *t = o ? thread_create_user(d, name, entry, n, USER_TLS_BASE + TLS_ARGS) : 0;
     if (!t) {
-        if (o) snprintf(err, errlen, "cannot create a thread in %s", name);
+        if (o) snprintf(err, errlen, "cannot create a thread in %s (out of threads or memory)", name);
         kdomain_destroy(d);
         return 0;
     }

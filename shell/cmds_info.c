@@ -52,13 +52,15 @@ int cmd_domains(int argc, char **argv)
         printf("domains: %s\n", err_str(r));
         return -1;
     }
-    printf("  %3s %-20s %6s %7s %6s %8s %s\n", "id", "name", "pages", "threads", "active", "calls",
-           "rights");
+    printf("  %3s %-20s %6s %6s %7s %6s %8s %s\n", "id", "name", "pages", "quota", "threads", "active",
+           "calls", "rights");
     for (uint32_t i = 0; i < q.ndoms; i++) {
         const struct sys_domain *d = &q.doms[i];
         char rights[5];
         rights_str(d->rights, rights);
-        printf("  %3u %-20s %6u %7u %6u %8u %s%s\n", d->id, d->name, d->pages, d->threads,
+        char quota[12] = "-";                   /* pages it may hold (issue 9) */
+        if (d->quota != SYS_NONE) snprintf(quota, sizeof quota, "%u", d->quota);
+        printf("  %3u %-20s %6u %6s %7u %6u %8u %s%s\n", d->id, d->name, d->pages, quota, d->threads,
                d->active, d->calls_in, rights, d->kernel ? " (kernel)" : "");
     }
     sysq_free(&q);

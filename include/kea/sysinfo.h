@@ -14,6 +14,7 @@ struct sys_domain {
     uint32_t calls_in;        /* IDCs served by its portals */
     uint32_t rights;
     uint32_t kernel;          /* 1 for the kernel domain */
+    uint32_t quota;           /* most pages it may hold (0xffffffff: no limit) */
 };
 
 struct sys_thread {

@@ -25,6 +25,8 @@
  * (general registers, eip, esp, trapno), so one C function serves both
  * entries and may rewrite those fields: the exit restores the registers and
  * resumes at frame eip/esp, which after an IDC belong to another domain.
+ * The frame's segment, cs, ss and eflags fields are not filled and never
+ * used: this frame only ever leaves through the sysexit below.
  * The way out loads the flat user data selectors and the user %gs, never
  * values from the frame; EFLAGS on return is the kernel's (clean) plus IF. */
 #include "x86.h"

@@ -180,6 +180,10 @@ void user_frame_check(struct trapframe *tf)
 static void trap_dispatch(struct trapframe *tf)
 {
     if (tf->trapno == T_SYSCALL) {
+        /* Whatever domain this int 0x80 returns to gets clean segments and
+         * flags, nothing of the caller's (the sysenter path has them from
+         * its sysexit, which takes none of them from the frame). */
+        user_frame_reset(tf);
         idc_syscall(tf);
         return;
     }

@@ -41,6 +41,7 @@
 #include <string.h>
 #include <kea/service.h>
 #include "block_server.h"
+#include "../block/claim.h"
 #include "atastat_server.h"
 #include "ataintr_server.h"
 #include "irq_client.h"
@@ -374,8 +375,14 @@ static int blk_sync(void *self)
     return r < 0 ? r : release(flush());
 }
 
-static const struct block_ops block_ops = { blk_info, blk_read, blk_write, blk_sync };
+static const struct block_ops block_ops = { blk_info, blk_read, blk_write, blk_sync, 0, 0 };  /* claim: blk_dispatch */
 static struct block_server block_srv = { &block_ops, 0 };
+static struct blk_claim claim;           /* which file service uses the disk */
+
+static int blk_dispatch(void *arg, struct idc_call *c)
+{
+    return blk_claim_dispatch(&claim, c, block_dispatch, arg);
+}
 
 static int stat_counters(void *self, uint32_t *interrupts, uint32_t *sectors_read,
                          uint32_t *sectors_written)
@@ -571,8 +578,9 @@ struct ata_state {
     int32_t can_flush;
     char model[41];
     uint32_t interrupts, sectors_read, sectors_written;
+    struct blk_claim claim;             /* the file service using the disk keeps it */
 };
-#define ATA_STATE_VERSION 1
+#define ATA_STATE_VERSION 2
 
 static int ata_export(void *buf, size_t cap, size_t *len)
 {
@@ -587,6 +595,7 @@ static int ata_export(void *buf, size_t cap, size_t *len)
     st->interrupts = ata.interrupts;
     st->sectors_read = ata.sectors_read;
     st->sectors_written = ata.sectors_written;
+    st->claim = claim;
     return 0;
 }
 
@@ -603,12 +612,14 @@ static int ata_import(const void *buf, size_t len)
     ata.interrupts = st->interrupts;
     ata.sectors_read = st->sectors_read;
     ata.sectors_written = st->sectors_written;
+    claim = st->claim;
+    claim.holder[sizeof claim.holder - 1] = 0;
     ata.present = 1;
     return 0;
 }
 
 static const struct kea_service_iface ifaces[] = {
-    { BLOCK_IFACE_NAME, BLOCK_IFACE_ID, block_dispatch, &block_srv },
+    { BLOCK_IFACE_NAME, BLOCK_IFACE_ID, blk_dispatch, &block_srv },
     { ATASTAT_IFACE_NAME, ATASTAT_IFACE_ID, atastat_dispatch, &stat_srv },
 };
 

@@ -473,6 +473,7 @@ static int op_statfs(void *self, uint32_t *blocks, uint32_t *free_blocks, uint32
 static const struct fs_ops ops = {
     op_mount, op_format, op_create, op_open, op_read, op_write, op_truncate, op_punch,
     op_stat, op_list, op_remove, op_rename, op_sync, op_statfs,
+    0,                          /* release: no device of its own (-KEA_EBADPROC) */
 };
 
 static struct fs_server server = { &ops, 0 };

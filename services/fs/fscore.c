@@ -18,13 +18,27 @@
  *     entry is cleared before the inode and its blocks are freed (and
  *     before a rename names it elsewhere).
  * (A crash in the middle of a write may leave that write's data partly
- * written: data is not journalled.) */
+ * written: data is not journalled.)
+ *
+ * Two file services must never use one disk at the same moment: each
+ * trusts what it read at the start of its operation, and interleaved
+ * operations corrupt the metadata.  So a service claims its device
+ * (block.claim, services/block/claim.h) before it mounts or formats it and
+ * keeps the claim until it is asked to let go (fs.release, for handing the
+ * disk to a successor) or unloaded.  A claim held by another is waited for
+ * a short while (the hand-over of an upgrade), then refused with a
+ * message naming the holder. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <kea/idc.h>
 #include "block_client.h"
+#include "thread_client.h"
 #include "fscore_int.h"
+
+extern const kea_binding_t kea_base_thread;
+
+#define CLAIM_TRIES 200                 /* 10 ms apart: a predecessor's hand-over */
 
 /* ---- messages ------------------------------------------------------------ */
 
@@ -63,8 +77,42 @@ static int dev_error(struct fsys *fs, int r)
     if (r == -KEA_EDEAD || r == -KEA_EBADPORTAL) {
         fs->bound[0] = 0;
         fs->mounted = 0;
+        fs->claimed = 0;
     }
     return r;
+}
+
+/* Claim the bound device for this service (see the top of the file). */
+static int claim_dev(struct fsys *fs)
+{
+    if (fs->claimed) return 0;
+    char holder[33];
+    int r;
+    for (int tries = 0;; tries++) {
+        memset(holder, 0, sizeof holder);
+        r = block_claim(&fs->dev, fs->svc, holder, sizeof holder - 1, 0);
+        if (r != -KEA_EBUSY || tries == CLAIM_TRIES) break;
+        thread_sleep(&kea_base_thread, 10);
+    }
+    if (r == -KEA_EBUSY) {
+        note(fs, "the device is in use by %s (refused: one file service per disk)",
+             holder[0] ? holder : "another file service");
+        return r;
+    }
+    if (r < 0) return dev_error(fs, r);
+    fs->claimed = 1;
+    return 0;
+}
+
+int fs_release(struct fsys *fs)
+{
+    if (!fs->claimed) return 0;
+    fs_sync(fs);
+    int r = block_release(&fs->dev, fs->svc);
+    fs->claimed = 0;
+    fs->mounted = 0;                    /* the next call claims and checks again */
+    bio_forget(fs);
+    return r == -KEA_EDEAD || r == -KEA_EBADPORTAL ? 0 : r;
 }
 
 int fsdev_read(struct fsys *fs, uint32_t b, uint32_t n, void *buf)
@@ -102,11 +150,14 @@ static int bind_dev(struct fsys *fs, const char *name)
         kea_binding_t b;
         int r = BLOCK_BIND(name, &b);
         if (r < 0) return r;
+        if (fs->claimed) fs_release(fs);        /* the old device is free for others */
         fs->dev = b;
         strlcpy(fs->bound, name, sizeof fs->bound);
     }
+    int r = claim_dev(fs);
+    if (r < 0) return r;
     uint32_t n = 0, bs = 0;
-    int r = block_info(&fs->dev, &n, &bs);
+    r = block_info(&fs->dev, &n, &bs);
     if (r < 0) return dev_error(fs, r);
     if (bs != FS_BSIZE) {
         note(fs, "block size %u, not %u", bs, FS_BSIZE);

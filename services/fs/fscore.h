@@ -32,6 +32,7 @@ struct fsys {
     kea_binding_t dev;
     char bound[FS_DEVNAME];         /* what dev is bound to; "" for nothing */
     uint32_t dev_blocks;
+    int claimed;                    /* we hold dev's claim (block.claim) */
 
     /* the mounted file system */
     int mounted;
@@ -89,5 +90,6 @@ int fs_list(struct fsys *fs, const char *path, uint32_t start, void *out, size_t
 int fs_remove(struct fsys *fs, const char *path);
 int fs_rename(struct fsys *fs, const char *from, const char *to);
 int fs_sync(struct fsys *fs);
+int fs_release(struct fsys *fs);      /* give the device's claim up (fs.release) */
 int fs_statfs(struct fsys *fs, uint32_t *blocks, uint32_t *free_blocks, uint32_t *free_inodes);
 #endif

@@ -156,9 +156,20 @@ static int op_statfs(void *self, uint32_t *blocks, uint32_t *free_blocks, uint32
     return r < 0 ? r : done(fs_statfs(&the_fs, blocks, free_blocks, free_inodes));
 }
 
+/* Let go of the device (a successor is to take it over): what was written
+ * is made durable and the claim given up; a later call claims it again. */
+static int op_release(void *self)
+{
+    (void)self;
+    lock();
+    int r = fs_release(&the_fs);
+    unlock();
+    return r;
+}
+
 static const struct fs_ops ops = {
     op_mount, op_format, op_create, op_open, op_read, op_write, op_truncate, op_punch,
-    op_stat, op_list, op_remove, op_rename, op_sync, op_statfs,
+    op_stat, op_list, op_remove, op_rename, op_sync, op_statfs, op_release,
 };
 
 struct fs_server fsserv_server = { &ops, 0 };
@@ -174,6 +185,7 @@ void fsserv_fini(void)
 {
     lock();
     if (the_fs.mounted) fs_sync(&the_fs);
+    fs_release(&the_fs);
     unlock();
 }
 
@@ -185,6 +197,11 @@ int fsserv_export(void *buf, size_t cap, size_t *len)
 {
     size_t n = strlen(the_fs.devname) + 1;
     if (cap < 4 + n) return -KEA_E2BIG;
+    /* The successor is to take the disk over: let go of its claim now (a
+     * call served before the switch claims it again; unloading lets go). */
+    lock();
+    fs_release(&the_fs);
+    unlock();
     uint32_t magic = STATE_MAGIC;
     memcpy(buf, &magic, 4);
     memcpy((char *)buf + 4, the_fs.devname, n);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <kea/service.h>
 #include "block_server.h"
+#include "../block/claim.h"
 
 #ifndef RAMDISK_KIB
 #define RAMDISK_KIB 1024
@@ -82,8 +83,9 @@ static int rd_sync(void *self)
     return 0;
 }
 
-static const struct block_ops ops = { rd_info, rd_read, rd_write, rd_sync };
+static const struct block_ops ops = { rd_info, rd_read, rd_write, rd_sync, 0, 0 };  /* claim: rd_dispatch */
 static struct block_server server = { &ops, 0 };
+static struct blk_claim claim;           /* which file service uses the disk */
 
 static int rd_init(void)
 {
@@ -93,6 +95,7 @@ static int rd_init(void)
         return -KEA_ENOMEM;
     }
     blocks_read = blocks_written = 0;
+    claim.holder[0] = 0;
     if (kea_service_why != KEA_WHY_MIGRATE)
         printf("ramdisk: %u blocks of %u bytes\n", (unsigned)NBLOCKS, BLOCK_SIZE);
     return 0;
@@ -107,14 +110,14 @@ static void rd_fini(void)
 }
 
 /* The state: a header, then the contents. */
-struct rd_state { uint32_t nblocks, blocks_read, blocks_written; };
+struct rd_state { uint32_t nblocks, blocks_read, blocks_written; struct blk_claim claim; };
 #define RD_BYTES ((size_t)NBLOCKS * BLOCK_SIZE)
 
 static int rd_export(void *buf, size_t cap, size_t *len)
 {
     *len = sizeof(struct rd_state) + RD_BYTES;
     if (cap < *len) return -KEA_E2BIG;
-    struct rd_state h = { NBLOCKS, blocks_read, blocks_written };
+    struct rd_state h = { NBLOCKS, blocks_read, blocks_written, claim };
     memcpy(buf, &h, sizeof h);
     memcpy((uint8_t *)buf + sizeof h, disk, RD_BYTES);
     return 0;
@@ -129,11 +132,18 @@ static int rd_import(const void *buf, size_t len)
     memcpy(disk, (const uint8_t *)buf + sizeof h, RD_BYTES);
     blocks_read = h.blocks_read;
     blocks_written = h.blocks_written;
+    claim = h.claim;                    /* the file service using it keeps it */
+    claim.holder[sizeof claim.holder - 1] = 0;
     return 0;
 }
 
+static int rd_dispatch(void *arg, struct idc_call *c)
+{
+    return blk_claim_dispatch(&claim, c, block_dispatch, arg);
+}
+
 static const struct kea_service_iface ifaces[] = {
-    { BLOCK_IFACE_NAME, BLOCK_IFACE_ID, block_dispatch, &server },
+    { BLOCK_IFACE_NAME, BLOCK_IFACE_ID, rd_dispatch, &server },
 };
 
 KEA_SERVICE(.name = "ramdisk", .ifaces = ifaces, .nifaces = 1, .init = rd_init, .fini = rd_fini,

@@ -4,7 +4,7 @@
 APP_GEN  := $(addprefix $(BUILD)/gen/,echo_client.o echo_server.o probe_client.o probe_server.o \
               irqev_client.o irqev_server.o bench_client.o pager_server.o)
 # Clients of the block services (tests/apps/blk*.c).
-APP_GEN  += $(addprefix $(BUILD)/gen/,block_client.o atastat_client.o)
+APP_GEN  += $(addprefix $(BUILD)/gen/,block_client.o atastat_client.o fs_client.o)
 APP_PLAIN := $(filter-out tests/apps/echosrv.c tests/apps/probe.c,$(wildcard tests/apps/*.c))
 APP_OBJS := $(patsubst tests/apps/%.c,$(BUILD)/apps/%.o,$(APP_PLAIN)) \
             $(BUILD)/apps/srv_f.o $(BUILD)/apps/srv_g.o $(BUILD)/apps/srv_h.o \

@@ -227,8 +227,8 @@ def test_listings(h):
     f = spawn_server(h, "srv_f.o", "f.echo")
     out = h.cmd("domains")
     check(re.search(rf"^\s+0 kernel\s+.* rgdi \(kernel\)$", out, re.M), out)
-    check(re.search(rf"^\s+{me} shell\s+\d+\s+1\s+\d+\s+\d+ rgdi$", out, re.M), out)
-    check(re.search(rf"^\s+{f} srv_f\s+\d+\s+1\s+\d+\s+\d+ ----$", out, re.M), out)
+    check(re.search(rf"^\s+{me} shell\s+\d+\s+\d+\s+1\s+\d+\s+\d+ rgdi$", out, re.M), out)  # pages quota threads
+    check(re.search(rf"^\s+{f} srv_f\s+\d+\s+\d+\s+1\s+\d+\s+\d+ ----$", out, re.M), out)
     out = h.cmd("threads")
     # the shell's thread is inside the sys service while it lists: depth 2
     check(re.search(rf"^\s+\d+ shell\s+running\s+shell\({me}\)\s+2 kernel\(0\)$", out, re.M), out)

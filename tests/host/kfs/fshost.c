@@ -52,11 +52,11 @@ int portal_invoke(uint32_t pp, struct idc_args *a)
     };
     int r = portals[id].handler(portals[id].arg, &c);
     a->out_len = 0;
-    if (r < 0) return r;
     if (c.out_len > a->out_cap) return -KEA_E2BIG;
-    memcpy(a->w, c.w, sizeof a->w);
-    if (c.out_len) memcpy(a->out, out, c.out_len);
+    if (c.out_len) memcpy(a->out, out, c.out_len);  /* as the kernel: also with an error */
     a->out_len = c.out_len;
+    if (r < 0) return r;
+    memcpy(a->w, c.w, sizeof a->w);
     return r;
 }
 
@@ -275,7 +275,7 @@ static int command(const char *image, const char *service, int argc, char **argv
 
 int main(int argc, char **argv)
 {
-    add("memblk.block", block_dispatch, &fssuite_memblk, BLOCK_IFACE_ID);
+    add("memblk.block", fssuite_memblk_dispatch, &fssuite_memblk, BLOCK_IFACE_ID);
     add_service(&simplefs_service);
     add_service(&cachefs_service);
     add_service(&compress_service);

@@ -16,6 +16,7 @@
 #define MEMBLK_MAX (8192u)              /* blocks: 4 MiB */
 
 extern struct block_server fssuite_memblk;
+int fssuite_memblk_dispatch(void *arg, struct idc_call *c);   /* block + its claim */
 extern uint8_t fssuite_disk[MEMBLK_MAX * 512];
 extern uint32_t fssuite_nblocks;        /* the disk's size now */
 extern uint32_t fssuite_reads, fssuite_writes;  /* blocks transferred */
