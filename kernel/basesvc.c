@@ -417,7 +417,7 @@ static int name_owned_by_other(const struct domain *d, const char *name)
     struct domain *o = domain_by_name(prefix);
     if (o && o != d) return 1;
     struct service *s = service_by_name(prefix);
-    return s && s->dom != d;
+    return s && s->dom != d && !migrate_is_heir(s, d);
 }
 
 static int po_create(void *self, uint32_t handler, uint32_t arg, uint32_t iface_id,

@@ -56,6 +56,7 @@
 #define STATE_MAX    (USER_TLS_BASE - STATE_VA - PGSIZE)
 
 static struct service *moving;          /* the service held now, or NULL */
+static struct service *heir;            /* its new instance, once placed */
 static uint32_t held_callers;
 static int hold_chan;
 
@@ -72,6 +73,13 @@ void svc_hold_wait(struct portal *p)
 /* Hold or release the service's portals.  While held each carries a
  * reference of ours, so that a portal revoked meanwhile (its domain
  * destroyed) stays valid until its waiters are released. */
+/* basesvc.c: is d the domain of the new instance a migration of s is
+ * starting?  It acts for s: its init may name portals under s's name. */
+int migrate_is_heir(const struct service *s, const struct domain *d)
+{
+    return moving == s && heir && heir->dom == d;
+}
+
 static void hold(struct service *s, int on)
 {
     uint32_t f = irq_save();
@@ -426,7 +434,7 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
      * hold, outside the downtime, while the old instance serves on. */
     moving = s;
     s->migrating = 1;
-    struct service *n = place_new(s, to, inject, err, errlen);
+    struct service *n = heir = place_new(s, to, inject, err, errlen);
     if (!n) {
         s->migrating = 0;
         moving = 0;
@@ -473,7 +481,7 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
         state_free(&st);
         if (holding) hold(s, 0);
         s->migrating = 0;
-        moving = 0;
+        moving = heir = 0;
         if (s->gone) kfree(s);          /* off the list already, its callers get -KEA_EDEAD */
         return r;
     }
@@ -485,7 +493,7 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
     unpark(&lines);
     rep->downtime = rdtsc() - t0;
     rep->held = held_callers;
-    moving = 0;
+    moving = heir = 0;
     irq_restore(f);
     rep->state_bytes = st.len;
     state_free(&st);

@@ -92,6 +92,7 @@ struct migrate_report {
 };
 #define MIGRATE_DEFAULT_TIMEOUT_MS 2000
 #define MIGRATE_FAIL_ALLOC 0x1u             /* test aid: the new instance's memory "runs out" */
+int  migrate_is_heir(const struct service *s, const struct domain *d);   /* migrate.c */
 int  service_migrate(const char *name, enum placement to, uint32_t timeout_ms, uint32_t inject,
                      struct migrate_report *rep, char *err, size_t errlen);
 void svc_hold_wait(struct portal *p);       /* idc.c: p->held */

@@ -80,8 +80,6 @@ int main(void)
         MEASURE("null_idc_user_kernel", memset(&a, 0, sizeof a),
                 portal_invoke(IDC_PP(kb.portal, BENCH_PROC_NULL), &a));
     uint32_t kk = 0;
-    if (have_kb)
-        MEASURE("null_idc_user_kernel", memset(&a, 0, sizeof a), portal_invoke(IDC_PP(kb.portal, BENCH_PROC_NULL), &a));
     if (have_kb && bench_kernel_to_kernel(&kb, BATCH, &kk) == 0)
         printf("BENCH null_idc_kernel_kernel %u\n", kk);
     uint32_t boot = 0;

@@ -133,7 +133,7 @@ static void exercise(const kea_binding_t *b, const char *dev, int si)
         kea_binding_t other;
         char name[48];
         if (k == si || FS_BIND(services[k], &other) < 0) continue;
-        release_all_but(k == 2 ? 0 : k);        /* compress reads through simplefs */
+        release_all_but(k == 2 ? (int)si : k);  /* compress reads through the service it is mounted on, this one */
         if (k < 2) {
             snprintf(name, sizeof name, "mount-%s", services[k]);
             EXPECT_EQ(name, fs_mount(&other, dev), 0);

@@ -21,7 +21,7 @@ int main(uint32_t wait)
     int r;
     while ((r = memory_grow(&kea_base_memory, 64 * 1024, &addr)) == 0)
         kib += 64;
-    struct sys_domain recs[64];
+    static struct sys_domain recs[64];   /* not on the stack: no page to fault in once memory is gone */
     size_t len = 0;
     uint32_t next, quota = 0, pages = 0;
     sys_domains(&kea_base_sys, 0, recs, sizeof recs, &len, &next);
