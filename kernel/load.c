@@ -149,11 +149,10 @@ static int run_ctors(struct kobj *o)
     return 0;
 }
 
-/* Parse, place, relocate and map: everything but running the object's
- * code.  The object is on the list (and the debugger told) when this
- * returns. */
-struct kobj *kobj_place(struct domain *d, const char *name, const void *image, size_t len,
-                        char *err, size_t errlen)
+/* A new object record with the image parsed (nothing placed yet), or 0
+ * with err set. */
+static struct kobj *parsed(const char *name, const void *image, size_t len,
+                           const struct elfobj_env *env, char *err, size_t errlen)
 {
     struct kobj *o = kzalloc(sizeof *o);
     if (!o) {
@@ -161,18 +160,29 @@ struct kobj *kobj_place(struct domain *d, const char *name, const void *image, s
         return 0;
     }
     strlcpy(o->name, name, sizeof o->name);
-    o->dom = d;
     o->image = image;
     o->len = len;
-    struct elfobj_env env = { eng_alloc, eng_free, eng_resolve, d };
     struct elfobj_error e;
-    int r = elfobj_parse(&o->eo, image, len, o->name, &env, &e);
-    if (r < 0) {
+    if (elfobj_parse(&o->eo, image, len, o->name, env, &e) < 0) {
         snprintf(err, errlen, "%s", e.msg);
         kfree(o);
         return 0;
     }
-    r = place(o, d);
+    return o;
+}
+
+/* Parse, place, relocate and map: everything but running the object's
+ * code.  The object is on the list (and the debugger told) when this
+ * returns. */
+struct kobj *kobj_place(struct domain *d, const char *name, const void *image, size_t len,
+                        char *err, size_t errlen)
+{
+    struct elfobj_env env = { eng_alloc, eng_free, eng_resolve, d };
+    struct kobj *o = parsed(name, image, len, &env, err, errlen);
+    if (!o) return 0;
+    o->dom = d;
+    struct elfobj_error e;
+    int r = place(o, d);
     if (r == 0 && elfobj_relocate(&o->eo, &e) < 0) {
         snprintf(err, errlen, "%s", e.msg);
         r = -KEA_EBADOBJ;
@@ -213,21 +223,10 @@ static int shared_region(int r) { return r == EO_TEXT || r == EO_RODATA; }
 static struct kobj *make_template(const char *name, const void *image, size_t len,
                                   char *err, size_t errlen)
 {
-    struct kobj *o = kzalloc(sizeof *o);
-    if (!o) {
-        snprintf(err, errlen, "%s: out of memory", name);
-        return 0;
-    }
-    strlcpy(o->name, name, sizeof o->name);
-    o->image = image;
-    o->len = len;
     struct elfobj_env env = { eng_alloc, eng_free, 0, 0 };   /* imports nothing */
+    struct kobj *o = parsed(name, image, len, &env, err, errlen);
+    if (!o) return 0;
     struct elfobj_error e;
-    if (elfobj_parse(&o->eo, image, len, o->name, &env, &e) < 0) {
-        snprintf(err, errlen, "%s", e.msg);
-        kfree(o);
-        return 0;
-    }
     uint32_t top = USER_IMAGE_BASE;       /* as place() lays out a fresh domain */
     int r = 0;
     for (int i = 0; r == 0 && i < EO_NREGIONS; i++) {
