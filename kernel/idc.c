@@ -104,6 +104,7 @@ static void end_exiting_call(struct thread *t, struct trapframe *tf)
     t->end_call = 0;
     printf("kea: domain %s exited inside a call (thread %d): the call ends, caller gets %s\n",
            t->act[t->depth].dom->name, t->id, kea_strerror(-KEA_ECALLEEFAULT));
+    recover_fault(t->act[t->depth].dom, "exited inside a call");    /* kernel/restart.c */
     idc_return(t, tf, -KEA_ECALLEEFAULT, 0);
 }
 
@@ -184,9 +185,9 @@ static __attribute__((noinline)) void idc_call_general(struct thread *t, struct 
 {
     int err = KEA_EBADPORTAL;
     if (!p) goto fail;
-    if (p->held) svc_hold_wait(p);       /* its service is being replaced: wait */
+    err = KEA_EDEAD;                     /* its service is being replaced: wait (or it failed) */
+    if (p->held && svc_hold_wait(p)) goto fail;
     struct domain *to = p->dom;
-    err = KEA_EDEAD;
     if (!to) goto fail;
     err = KEA_EDEPTH;
     if (t->depth + 1 >= MAX_DEPTH) goto fail;
@@ -355,8 +356,8 @@ static int invoke_resolved(struct thread *t, struct domain *from, struct portal 
                            uint32_t pp, struct idc_args *args)
 {
     int status;
-    if (p && p->held) svc_hold_wait(p);  /* its service is being replaced: wait */
     if (!p) status = -KEA_EBADPORTAL;
+    else if (p->held && svc_hold_wait(p)) status = -KEA_EDEAD;  /* replaced: wait; or failed */
     else if (!p->dom) status = -KEA_EDEAD;
     else if (t->depth + 1 >= MAX_DEPTH) status = -KEA_EDEPTH;
     else if (args->in_len > p->in_max) status = -KEA_E2BIG;
@@ -454,6 +455,7 @@ void user_exception(struct trapframe *tf)
         kthread_exit(-KEA_ECALLEEFAULT);
     }
     printf("kea: call unwound, caller gets %s\n", kea_strerror(-KEA_ECALLEEFAULT));
+    recover_user_fault(d, tf);           /* a service's: restart it (kernel/restart.c) */
     user_frame_reset(tf);                /* the callee's segments and flags stay behind */
     idc_return(t, tf, -KEA_ECALLEEFAULT, 0);
 }

@@ -329,6 +329,7 @@ void service_discard(struct service *s, char *err, size_t errlen)
     if (s->obj) kobj_unload(s->obj);
     s->obj = 0;
     placement[s->where]->drop_domain(s, err, errlen);
+    svc_state_free(&s->ckpt);
     kfree(s);
 }
 #define discard service_discard
@@ -600,6 +601,7 @@ int service_unload(const char *name, int force, char *err, size_t errlen)
         }
         s->unloading = 0;
         if (s->gone) {                  /* already off the list */
+            svc_state_free(&s->ckpt);
             kfree(s);
             return 0;
         }
@@ -638,6 +640,7 @@ void service_object_gone(const struct kobj *o)
                 s->obj = 0;
                 s->dom = 0;
             } else {
+                svc_state_free(&s->ckpt);
                 kfree(s);
             }
             return;

@@ -80,6 +80,9 @@ struct kea_service {
 /* kea_service_why: why init() or fini() runs. */
 #define KEA_WHY_FRESH   0                   /* loaded / unloaded */
 #define KEA_WHY_MIGRATE 1                   /* an instance of a migration */
+#define KEA_WHY_RESTART 2                   /* a fresh instance replacing one that failed
+                                               (kernel/restart.c): set the device up again;
+                                               state_import follows if there is a checkpoint */
 /* Each object has its own (the kernel writes it through the descriptor's
  * `why`); read it in the file that holds KEA_SERVICE. */
 static volatile int kea_service_why __attribute__((unused));

@@ -1,0 +1,137 @@
+"""Issue 10: restart of failed services (kernel/restart.c, docs/reliability.md).
+A user-placed service that faults is replaced by a fresh instance of the same
+object in the same placement through migration's machinery: its portal keeps
+its id, the faulting call ends with "callee faulted", the next call reaches the
+new instance.  The restart policy (limit, window) marks a service that keeps
+failing as failed (callers get "dead") until an operator's `restart`; a
+service with state hooks restarts from its last checkpoint."""
+import os, re
+from kea import check
+import shellboot
+
+RESTARTED = r"restart: (\S+) restarted in (\S+) \(([^)]*)\)(, from its checkpoint)?: restart (\d+)"
+SMASH = "x" * 64                                    # past svc_distro's 16-byte stack buffer
+
+
+def _boot(h):
+    shellboot.boot_shell(h, modules=[os.path.join(h.build, p) for p in
+                                     ("rt.o", "shell.o", "svc/svc_distro.o", "svc/svc_migr.o")])
+
+
+def _load(h, module, name):
+    out = h.cmd(f"load {module} user as {name}")
+    m = re.search(rf"loaded {name} from {module} in a user domain \(domain (\d+)\)", out)
+    check(m, f"load {module}:\n{out}")
+    return int(m.group(1))
+
+
+def _state(h, name):
+    """(domain serving, inits, calls) of an svctest service."""
+    out = h.cmd(f"call {name}.svctest where")
+    w = re.search(r": status 0 \(ok\); words (\d+) ", out)
+    out2 = h.cmd(f"call {name}.svctest state")
+    s = re.search(r": status 0 \(ok\); words \d+ (\d+) (\d+)", out2)
+    check(w and s, f"{name} does not answer:\n{out}\n{out2}")
+    return int(w.group(1)), int(s.group(1)), int(s.group(2))
+
+
+def _portal_id(h, name):
+    m = re.search(rf"^\s*(\d+)\s+{re.escape(name)}\s", h.cmd("portals"), re.M)
+    check(m, f"no portal {name}")
+    return int(m.group(1))
+
+
+def _smash(h, name, want=RESTARTED):
+    """A stack smash the service's canary catches: it panics inside the call.
+    The restarter reports on the console when it is done, after the prompt
+    perhaps: wait for its line (`want`), from where the call began."""
+    start = len(h.out)
+    out = h.cmd(f"call {name}.svctest smash {SMASH}")
+    check("status -6 (callee faulted)" in out, f"the smash did not fault:\n{out}")
+    for _ in range(30):
+        m = re.search(want, h.out[start:])
+        if m:
+            return m
+        h.cmd("sleep 100")
+    check(False, f"no /{want}/ after the fault:\n{h.out[start:]}")
+
+
+def _alive(h):
+    check(re.search(r"pages in use", h.cmd("mem")), "the kernel no longer answers")
+    check("kernel exception" not in h.out and "kernel panic" not in h.out, "the kernel faulted")
+
+
+def test_fault_restarts_user_service(h):
+    """A fault inside the service: the call gets "callee faulted", the
+    service is restarted in a fresh domain (its init runs again), the portal
+    id is the same, and `services` shows the restart and its reason."""
+    _boot(h)
+    dom = _load(h, "svc_distro.o", "du")
+    pid = _portal_id(h, "du.svctest")
+    d0, inits0, _ = _state(h, "du")
+    check(d0 == dom and inits0 == 1, f"before: domain {d0}, inits {inits0}")
+    m = _smash(h, "du")
+    check(m.group(1) == "du" and "exited inside a call" in m.group(3) and m.group(5) == "1",
+          f"restart line: {m.group(0)}")
+    d1, inits1, calls1 = _state(h, "du")
+    check(d1 != dom and inits1 == 1 and calls1 == 2,
+          f"after: domain {d1} (was {dom}), inits {inits1}, calls {calls1}: not a fresh instance")
+    check(_portal_id(h, "du.svctest") == pid, "the portal id changed")
+    out = h.cmd("services")
+    check(re.search(r"state running, 1 restart, last failure: exited inside a call", out), out)
+    # A second fault, a second restart.
+    m = _smash(h, "du")
+    check(m.group(5) == "2", m.group(0))
+    check(_state(h, "du")[1:] == (1, 2), "not a fresh instance after the second restart")
+    check("unloaded du" in h.cmd("unload du"), "du does not unload")
+    _alive(h)
+
+
+def test_restart_limit_marks_failed(h):
+    """More failures within the window than the policy allows: the service is
+    marked failed, its callers get "dead"; `restart` brings it back."""
+    _boot(h)
+    _load(h, "svc_distro.o", "du")
+    out = h.cmd("policy du max=2 window=60000")
+    check("policy du: max=2 window=60000" in out, out)
+    for _ in range(2):
+        _smash(h, "du")
+    _smash(h, "du", r"restart: du failed 3 times within 60000 ms \(limit 2\): marked failed")
+    out = h.cmd("call du.svctest where")
+    check("status -2 " in out, f"a failed service answered:\n{out}")
+    check("state failed, 2 restarts" in h.cmd("services"), "services does not show it failed")
+    out = h.cmd("restart du")
+    check(re.search(r"restart: du restarted in du \(restart command\): restart 3", out), out)
+    check(_state(h, "du")[1] == 1, "not answering after the operator's restart")
+    check("policy nosuch: max=5" in h.cmd("policy nosuch"), "the default row is not shown")
+    check("not KEY=NUMBER" in h.cmd("policy du max"), "a bad policy was accepted")
+    check("no service named 'nosuch'" in h.cmd("restart nosuch"), "restart of nothing")
+    _alive(h)
+
+
+def test_restart_from_checkpoint(h):
+    """A service with state hooks restarts from its last checkpoint: taken on
+    request, and by the policy after every N calls."""
+    _boot(h)
+    _load(h, "svc_migr.o", "sm")
+    for _ in range(4):
+        _state(h, "sm")                             # two calls each
+    out = h.cmd("checkpoint sm")
+    check(re.search(r"checkpoint: sm: 12 bytes", out), out)
+    _, _, calls = _state(h, "sm")                   # the checkpoint holds 9
+    out = h.cmd("restart sm")
+    check(re.search(r"restart: sm restarted in sm \(restart command\), from its checkpoint", out), out)
+    _, _, after = _state(h, "sm")
+    check(after == 8 + 2, f"{after} calls after the restart: want the checkpoint's 8 + 2")
+    # Checkpoints by policy: every 3 calls.
+    check("ckcalls=3" in h.cmd("policy sm ckcalls=3"), "policy not set")
+    for _ in range(3):
+        _state(h, "sm")
+    h.cmd("sleep 200")
+    _, _, before = _state(h, "sm")
+    out = h.cmd("restart sm")
+    check("from its checkpoint" in out, out)
+    _, _, after = _state(h, "sm")
+    check(before - 6 <= after - 2 <= before, f"{after} calls after the restart, {before} before it: "
+          "the policy's checkpoint is not recent")
+    _alive(h)
