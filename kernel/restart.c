@@ -267,7 +267,8 @@ static int set_policy(char **w, int n)
     return 0;
 }
 
-/* spec: "restart NAME" | "checkpoint NAME" | "policy NAME [KEY=N ...]". */
+/* spec: "restart NAME" | "checkpoint NAME" | "policy NAME [KEY=N ...]" |
+ * "inject NAME KIND". */
 int restart_request(const char *spec, char *out, size_t cap)
 {
     (void)out; (void)cap;
@@ -279,9 +280,17 @@ int restart_request(const char *spec, char *out, size_t cap)
     }
     for (char *x = strtok_r(buf, " ", &save); x && n < 8; x = strtok_r(0, " ", &save)) w[n++] = x;
     if (n >= 2 && strcmp(w[0], "policy") == 0) return set_policy(w, n);
+    if (n == 3 && strcmp(w[0], "inject") == 0) {
+        char err[160];
+        int r = inject_fault(w[1], w[2], err, sizeof err);
+        if (r < 0) printf("inject: %s\n", err);
+        else printf("inject: %s armed in %s: it strikes at the next call\n", w[2], w[1]);
+        return r;
+    }
     struct service *s = n == 2 ? service_by_name(w[1]) : 0;
     if (n != 2 || (strcmp(w[0], "restart") != 0 && strcmp(w[0], "checkpoint") != 0)) {
-        printf("recovery: not 'restart NAME', 'checkpoint NAME' or 'policy NAME [KEY=N ...]'\n");
+        printf("recovery: not 'restart NAME', 'checkpoint NAME', 'inject NAME KIND' or "
+               "'policy NAME [KEY=N ...]'\n");
         return -KEA_EINVAL;
     }
     if (!s) {

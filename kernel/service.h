@@ -134,4 +134,6 @@ void svc_state_free(struct svc_state *st);
 void recover_user_fault(struct domain *d, const struct trapframe *tf);  /* user_exception */
 void recover_fault(struct domain *d, const char *why);                  /* the same, told why */
 int  restart_request(const char *spec, char *out, size_t cap);          /* sys.recovery */
+/* kernel/inject.c: arm a fault at the service's next call */
+int  inject_fault(const char *name, const char *kind, char *err, size_t errlen);
 #endif

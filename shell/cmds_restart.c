@@ -1,4 +1,4 @@
-/* restart, policy, checkpoint: the restart of failed services
+/* restart, policy, checkpoint, inject: the restart of failed services
  * (kernel/restart.c, docs/reliability.md).  The kernel does the work and
  * says what it did on the console; these pass the request on and say what
  * a refusal means. */
@@ -30,3 +30,4 @@ static int request(const char *what, int argc, char **argv)
 int cmd_restart(int argc, char **argv) { return request("restart", argc, argv); }
 int cmd_policy(int argc, char **argv) { return request("policy", argc, argv); }
 int cmd_checkpoint(int argc, char **argv) { return request("checkpoint", argc, argv); }
+int cmd_inject(int argc, char **argv) { return request("inject", argc, argv); }

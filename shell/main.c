@@ -23,6 +23,7 @@ int cmd_migrate(int argc, char **argv);
 int cmd_restart(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_checkpoint(int argc, char **argv);
+int cmd_inject(int argc, char **argv);
 int cmd_remap(int argc, char **argv);
 int cmd_unremap(int argc, char **argv);
 int cmd_call(int argc, char **argv);
@@ -71,6 +72,11 @@ static const char *c_migrate(int pos, char **w)
     return pos == 1 ? "@service" : pos == 2 ? "kernel|user" : pos == 3 ? "--timeout" : 0;
 }
 static const char *c_service1(int pos, char **w) { (void)w; return pos == 1 ? "@service" : 0; }
+static const char *c_inject(int pos, char **w)
+{
+    (void)w;
+    return pos == 1 ? "@service" : pos == 2 ? "null|wild|div|ud|loop|stack|garbage" : 0;
+}
 static const char *c_graph(int pos, char **w) { (void)w; return pos == 1 ? "--base" : 0; }
 
 const struct command shell_commands[] = {
@@ -126,6 +132,13 @@ const struct command shell_commands[] = {
     { "checkpoint", "SERVICE", "checkpoint a service's state now (for its next restart)",
       "Holds the service's calls, waits for those inside, has it export its state\n"
       "and keeps it for a restart.", 1, 1, cmd_checkpoint, c_service1 },
+    { "inject", "SERVICE null|wild|div|ud|loop|stack|garbage", "arm a fault at a service's next call",
+      "The next call into SERVICE faults in its placement as its own code would:\n"
+      "null  a load through NULL        wild   garbage over its own data, then on\n"
+      "div   divide by zero             ud     invalid opcode\n"
+      "loop  an endless loop            stack  unbounded recursion\n"
+      "garbage  a status no procedure returns.  For tests and demos of restart\n"
+      "(docs/reliability.md).", 2, 2, cmd_inject, c_inject },
     { "remap", "DOMAIN|--all|--rooted ROOT PORTAL SERVICE", "redirect a portal to SERVICE",
       "remap DOMAIN PORTAL SERVICE        DOMAIN's table entries for PORTAL\n"
       "remap --all PORTAL SERVICE         every invocation of PORTAL (system-wide)\n"

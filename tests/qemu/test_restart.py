@@ -135,3 +135,43 @@ def test_restart_from_checkpoint(h):
     check(before - 6 <= after - 2 <= before, f"{after} calls after the restart, {before} before it: "
           "the policy's checkpoint is not recent")
     _alive(h)
+
+
+KINDS = {"null": "page fault", "wild": "page fault", "div": "divide error", "ud": "invalid opcode",
+         "stack": "page fault"}
+
+
+def test_inject_each_kind(h):
+    """`inject SERVICE KIND` arms one fault at the next call, in the service's
+    placement: each faulting kind ends that call with "callee faulted" and
+    restarts the service, which then answers; garbage comes back as a status;
+    refusals say why."""
+    _boot(h)
+    _load(h, "svc_migr.o", "si")
+    h.cmd("load svc_migr.o kernel as sk")
+    check("max=100" in h.cmd("policy si max=100"), "policy")
+    n = 0
+    for kind, trap in KINDS.items():
+        out = h.cmd(f"inject si {kind}")
+        check(f"inject: {kind} armed in si" in out, out)
+        start = len(h.out)
+        out = h.cmd("call si.svctest where")
+        check("status -6 (callee faulted)" in out, f"{kind}: the call did not fault:\n{out}")
+        n += 1
+        for _ in range(30):
+            m = re.search(RESTARTED, h.out[start:])
+            if m:
+                break
+            h.cmd("sleep 100")
+        check(m and trap in m.group(3) and int(m.group(5)) == n, f"{kind}: no restart for a {trap}:\n"
+              + h.out[start:])
+        check(_state(h, "si")[1] == 1, f"{kind}: si does not answer after its restart")
+    out = h.cmd("inject si garbage")
+    out = h.cmd("call si.svctest where")
+    check(re.search(r"status 2125269933\b", out), f"garbage not returned:\n{out}")
+    check(_state(h, "si")[1] == 1, "si does not answer after the garbage")
+    check("is not a kind of fault" in h.cmd("inject si bogus"), "a bogus kind was accepted")
+    check("is in the kernel" in h.cmd("inject sk null"), "injection into the kernel was not refused")
+    check("no call deadline" in h.cmd("inject si loop"), "an endless loop was armed")
+    check(f"state running, {n} restarts" in h.cmd("services"), "services does not count the restarts")
+    _alive(h)
