@@ -166,6 +166,7 @@ static inline void enter_callee(struct thread *t, struct trapframe *tf, struct p
     a->ret_esp = tf->esp;
     a->out_uptr = out_uptr;
     a->out_cap = lens >> 16;
+    a->since = (uint32_t)timer_ticks;
     p->calls++;
     to->active++;
     switch_space(t, to);
@@ -331,6 +332,7 @@ static int upcall(struct thread *t, struct portal *p, uint32_t pp, struct idc_ar
     a->out_cap = args->out_cap < p->out_max ? args->out_cap : p->out_max;
     a->saved_kstack = t->kstack_top;
     a->saved_dom = t->space;
+    a->since = (uint32_t)timer_ticks;
     p->calls++;
     to->active++;
     if (kctx_save(a->kctx))
@@ -438,6 +440,14 @@ static int page_in(struct thread *t, struct domain *d, struct trapframe *tf)
         return 0;
     }
     return domain_kva(d, va) != 0;       /* the pager must have mapped it */
+}
+
+/* The callee on top of the current thread's activations is aborted (its
+ * call deadline passed, kernel/recover.c): its caller gets `status`. */
+void idc_abort_callee(struct trapframe *tf, int status)
+{
+    user_frame_reset(tf);
+    idc_return(cur, tf, status, 0);
 }
 
 void user_exception(struct trapframe *tf)

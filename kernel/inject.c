@@ -68,7 +68,7 @@ static int injected(const struct portal *p, uint32_t code)
 }
 
 /* What this kernel can contain: a fault in a user placement; an endless
- * loop only where the call deadline ends it; nothing in the kernel yet. */
+ * loop only where a call deadline ends it; nothing in the kernel yet. */
 static int inject_allowed(const struct service *s, int kind, char *err, size_t errlen)
 {
     if (s->where == PLACE_KERNEL) {
@@ -76,8 +76,9 @@ static int inject_allowed(const struct service *s, int kind, char *err, size_t e
                  "user domain first)", s->name);
         return -KEA_EPERM;
     }
-    if (kind == 5) {
-        snprintf(err, errlen, "an endless loop in %s would never end: no call deadline here", s->name);
+    if (kind == 5 && !restart_deadline_ms(s)) {
+        snprintf(err, errlen, "an endless loop in %s would never end: its policy has no deadline",
+                 s->name);
         return -KEA_EPERM;
     }
     return 0;

@@ -84,6 +84,7 @@ struct activation {
     uint32_t saved_kstack;          /* kernel caller: kstack top before the upcall */
     struct domain *saved_dom;       /* kernel caller: address space to restore */
     int status;
+    uint32_t since;                 /* timer tick it began (the call deadline, kernel/recover.c) */
 };
 
 enum thread_state { T_UNUSED, T_RUNNABLE, T_RUNNING, T_SLEEPING, T_ZOMBIE };

@@ -17,6 +17,7 @@
  *                operator's `restart NAME`;
  *   backoff      ms before the k-th restart within the window: backoff *
  *                2^(k-1), at most a second (0: at once);
+ *   deadline     ms one call may run in the service (kernel/recover.c);
  *   ckcalls, ckms a checkpoint (state_export at a quiescent point) after
  *                every ckcalls calls or ckms ms, whichever comes first
  *                (0: never), for services with state hooks.
@@ -37,11 +38,12 @@
 struct rs_policy {
     char name[SERVICE_NAME];                /* "" = free row; row 0 is the default */
     uint32_t max, window_ms, backoff_ms, ckcalls, ckms;
+    uint32_t deadline_ms;                   /* one call, at most (kernel/recover.c); 0: none */
 };
 
 #define NPOLICY 16
 static struct rs_policy policy[NPOLICY] = {
-    { "default", 5, 10000, 0, 0, 0 },
+    { "default", 5, 10000, 0, 0, 0, 5000 },
 };
 
 static struct thread *restarter_thread;
@@ -54,6 +56,8 @@ static const struct rs_policy *policy_of(const struct service *s)
             return &policy[i];
     return &policy[0];
 }
+
+uint32_t restart_deadline_ms(const struct service *s) { return policy_of(s)->deadline_ms; }
 
 static uint32_t ms_to_ticks(uint32_t ms) { return (ms * timer_hz + 999) / 1000; }
 
@@ -122,7 +126,7 @@ static void failed(struct service *s, const char *why)
 void recover_fault(struct domain *d, const char *why)
 {
     struct service *s = service_of_domain(d);
-    if (!s || s->rs_state != RS_RUNNING || s->migrating) return;
+    if (!s || s->rs_state != RS_RUNNING || s->migrating || s->unloading) return;
     failed(s, why);
 }
 
@@ -215,8 +219,8 @@ static void restarter(void *arg)
 
 static void print_policy(const char *name, const struct rs_policy *p)
 {
-    printf("policy %s: max=%u window=%u backoff=%u ckcalls=%u ckms=%u\n", name, p->max,
-           p->window_ms, p->backoff_ms, p->ckcalls, p->ckms);
+    printf("policy %s: max=%u window=%u backoff=%u ckcalls=%u ckms=%u deadline=%u\n", name, p->max,
+           p->window_ms, p->backoff_ms, p->ckcalls, p->ckms, p->deadline_ms);
 }
 
 static int set_policy(char **w, int n)
@@ -234,7 +238,7 @@ static int set_policy(char **w, int n)
         char *eq = strchr(w[i], '='), *end;
         unsigned long v = eq ? strtoul(eq + 1, &end, 10) : 0;
         if (!eq || eq[1] == 0 || *end || v > 3600000) {
-            printf("policy: '%s' is not KEY=NUMBER (max, window, backoff, ckcalls, ckms)\n", w[i]);
+            printf("policy: '%s' is not KEY=NUMBER (max, window, backoff, ckcalls, ckms, deadline)\n", w[i]);
             return -KEA_EINVAL;
         }
         *eq = 0;
@@ -243,8 +247,9 @@ static int set_policy(char **w, int n)
         else if (strcmp(w[i], "backoff") == 0) nw.backoff_ms = (uint32_t)v;
         else if (strcmp(w[i], "ckcalls") == 0) nw.ckcalls = (uint32_t)v;
         else if (strcmp(w[i], "ckms") == 0) nw.ckms = (uint32_t)v;
+        else if (strcmp(w[i], "deadline") == 0) nw.deadline_ms = (uint32_t)v;
         else {
-            printf("policy: unknown key '%s' (max, window, backoff, ckcalls, ckms)\n", w[i]);
+            printf("policy: unknown key '%s' (max, window, backoff, ckcalls, ckms, deadline)\n", w[i]);
             return -KEA_EINVAL;
         }
     }

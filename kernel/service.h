@@ -133,6 +133,7 @@ void svc_state_free(struct svc_state *st);
 /* kernel/restart.c: restart of failed services, and its policy table */
 void recover_user_fault(struct domain *d, const struct trapframe *tf);  /* user_exception */
 void recover_fault(struct domain *d, const char *why);                  /* the same, told why */
+uint32_t restart_deadline_ms(const struct service *s);                 /* 0: none */
 int  restart_request(const char *spec, char *out, size_t cap);          /* sys.recovery */
 /* kernel/inject.c: arm a fault at the service's next call */
 int  inject_fault(const char *name, const char *kind, char *err, size_t errlen);

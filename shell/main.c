@@ -127,6 +127,8 @@ const struct command shell_commands[] = {
       "backoff=MS        wait MS * 2^(k-1) (at most 1 s) before the k-th restart\n"
       "ckcalls=N ckms=MS checkpoint a service with state hooks every N calls or MS\n"
       "                  ms (0: never); a restart imports the last checkpoint\n"
+      "deadline=MS       a call running longer in the service is aborted (the\n"
+      "                  caller gets 'timed out') and the service restarted\n"
       "'default' is the row for services without one of their own.",
       1, 7, cmd_policy, c_service1 },
     { "checkpoint", "SERVICE", "checkpoint a service's state now (for its next restart)",

@@ -171,6 +171,8 @@ static void trap_dispatch(struct trapframe *tf)
         if (irq_table[irq].fn)
             irq_table[irq].fn(tf, irq_table[irq].arg);
         pic_eoi(irq);
+        if (cur && cur->depth && (tf->cs & 3))
+            deadline_check(tf);          /* a call running too long is ended (kernel/recover.c) */
         /* Preempt user-mode execution only, after the EOI: kernel code runs
          * until it sleeps, yields or returns to user mode. */
         if (need_resched && cur && (tf->cs & 3)) {

@@ -172,6 +172,40 @@ def test_inject_each_kind(h):
     check(_state(h, "si")[1] == 1, "si does not answer after the garbage")
     check("is not a kind of fault" in h.cmd("inject si bogus"), "a bogus kind was accepted")
     check("is in the kernel" in h.cmd("inject sk null"), "injection into the kernel was not refused")
-    check("no call deadline" in h.cmd("inject si loop"), "an endless loop was armed")
+    h.cmd("policy si deadline=0")
+    check("its policy has no deadline" in h.cmd("inject si loop"), "an endless loop was armed")
     check(f"state running, {n} restarts" in h.cmd("services"), "services does not count the restarts")
+    _alive(h)
+
+
+def test_deadline_ends_a_looping_call(h):
+    """A call looping in a user-placed service past the service's deadline is
+    aborted (the caller gets "timed out") and the service restarted; a looping
+    service is unloaded once its deadline has ended the call inside it."""
+    _boot(h)
+    _load(h, "svc_migr.o", "hs")
+    check("deadline=400" in h.cmd("policy hs deadline=400"), "policy")
+    h.cmd("inject hs loop")
+    start = len(h.out)
+    h.cmd("call hs.svctest where &")
+    for _ in range(40):
+        if re.search(RESTARTED, h.out[start:]) and "timed out" in h.out[start:]:
+            break
+        h.cmd("sleep 100")
+    out = h.out[start:]
+    check(re.search(r"past its 400 ms deadline in hs", out), f"no deadline:\n{out}")
+    check(re.search(r"hs\.svctest\.where: status -17 \(", out), f"the caller did not time out:\n{out}")
+    m = re.search(RESTARTED, out)
+    check(m and "deadline 400 ms passed" in m.group(3), f"no restart:\n{out}")
+    check(_state(h, "hs")[1] == 1, "hs does not answer after the restart")
+    # Unload of a service with a thread looping inside: refused at first,
+    # done with --force once the deadline has ended the call.
+    check("deadline=1500" in h.cmd("policy hs deadline=1500"), "policy")
+    h.cmd("inject hs loop")
+    h.cmd("call hs.svctest where &")
+    h.cmd("sleep 100")
+    check("is in use" in h.cmd("unload hs"), "unload was not refused while a thread loops inside")
+    out = h.cmd("unload hs --force", timeout=30)
+    check("unloaded hs" in out, f"the looping service was not unloaded:\n{out}")
+    check(not re.search(r"^\s+hs\s", h.cmd("services"), re.M), "hs still listed")
     _alive(h)
