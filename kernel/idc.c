@@ -134,7 +134,7 @@ static void call_kernel(struct thread *t, struct trapframe *tf, struct portal *p
     a->slot = 0;
     t->depth = depth;
     p->calls++;
-    int status = p->handler(p->arg, &c);
+    int status = kernel_call(a, p, &c);
     t->depth = depth - 1;
     switch_space(t, from);          /* in case the handler called out */
     if (t->end_call) {
@@ -250,7 +250,7 @@ void idc_syscall(struct trapframe *tf)
         a->portal = p;
         a->slot = 0;
         p->calls++;
-        tf->eax = (uint32_t)p->handler(p->arg, &c);
+        tf->eax = (uint32_t)kernel_call(a, p, &c);
         t->depth--;
         switch_space(t, from);           /* in case the service called out */
         if (t->end_call) {
@@ -376,7 +376,7 @@ static int invoke_resolved(struct thread *t, struct domain *from, struct portal 
         a->portal = p;
         a->slot = 0;
         p->calls++;
-        status = p->handler(p->arg, &c);
+        status = kernel_call(a, p, &c);
         t->depth--;
         args->w[0] = c.w[0];             /* not memcpy: a call on this path */
         args->w[1] = c.w[1];

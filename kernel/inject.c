@@ -67,13 +67,16 @@ static int injected(const struct portal *p, uint32_t code)
     return (uint32_t)p->handler == code;
 }
 
-/* What this kernel can contain: a fault in a user placement; an endless
- * loop only where a call deadline ends it; nothing in the kernel yet. */
+/* What this kernel can contain: any fault in a user placement (an endless
+ * loop where a call deadline ends it); in the kernel, the faults that trap
+ * in the service's own code (kernel/recover.c), not a loop or a stack
+ * overflow. */
 static int inject_allowed(const struct service *s, int kind, char *err, size_t errlen)
 {
-    if (s->where == PLACE_KERNEL) {
-        snprintf(err, errlen, "%s is in the kernel: a fault there would halt it (migrate it to a "
-                 "user domain first)", s->name);
+    if (s->where == PLACE_KERNEL && (kind == 5 || kind == 6)) {
+        snprintf(err, errlen, "%s is in the kernel: %s cannot be contained there (%s)", s->name,
+                 kinds[kind], kind == 5 ? "it loops with interrupts off"
+                                        : "the kernel stack has no guard page");
         return -KEA_EPERM;
     }
     if (kind == 5 && !restart_deadline_ms(s)) {

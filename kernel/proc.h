@@ -84,7 +84,8 @@ struct activation {
     uint32_t saved_kstack;          /* kernel caller: kstack top before the upcall */
     struct domain *saved_dom;       /* kernel caller: address space to restore */
     int status;
-    uint32_t since;                 /* timer tick it began (the call deadline, kernel/recover.c) */
+    uint32_t since;                 /* timer tick it began (the call deadline, kernel/recover.c);
+                                       every path that pushes an activation sets it */
 };
 
 enum thread_state { T_UNUSED, T_RUNNABLE, T_RUNNING, T_SLEEPING, T_ZOMBIE };
@@ -215,6 +216,10 @@ int  sysinfo_service(uint32_t i, struct sys_service *r);   /* sys.services' reco
 void kbench_init(void);
 
 /* i386/swtch.S, i386/idc_entry.S: saved kernel contexts, the way to user mode */
+struct idc_call;
+/* recover.c: every call into a kernel-placed service goes through this:
+ * its activation's kctx is where a fault in the service unwinds to. */
+int  kernel_call(struct activation *a, struct portal *p, struct idc_call *c);
 int  kctx_save(uint32_t *ctx) __attribute__((returns_twice));  /* setjmp-like: 0, then 1 on resume */
 void kctx_resume(uint32_t *ctx) __attribute__((noreturn));
 void enter_user(struct trapframe *tf) __attribute__((noreturn));

@@ -130,6 +130,15 @@ void recover_fault(struct domain *d, const char *why)
     failed(s, why);
 }
 
+/* A kernel-placed service faulted (kernel/recover.c): restart it in a user
+ * domain, where the hardware contains its next fault. */
+void recover_demote(struct service *s, const char *why)
+{
+    if (s->rs_state != RS_RUNNING || s->migrating || s->unloading) return;
+    s->rs_demote = 1;
+    failed(s, why);
+}
+
 void recover_user_fault(struct domain *d, const struct trapframe *tf)
 {
     char why[64];
@@ -140,7 +149,8 @@ void recover_user_fault(struct domain *d, const struct trapframe *tf)
 /* Replace s by a fresh instance now (the restarter, or `restart NAME`). */
 static int restart_now(struct service *s)
 {
-    struct replace_how how = { s->where, KEA_WHY_RESTART, MIGRATE_DEFAULT_TIMEOUT_MS, 0 };
+    enum placement to = s->rs_demote ? PLACE_USER : s->where;
+    struct replace_how how = { to, KEA_WHY_RESTART, MIGRATE_DEFAULT_TIMEOUT_MS, 0 };
     struct migrate_report rep;
     char err[200], name[SERVICE_NAME];
     strlcpy(name, s->name, sizeof name);
@@ -160,6 +170,8 @@ static int restart_now(struct service *s)
     }
     s->restarts++;
     s->rs_state = RS_RUNNING;
+    if (s->rs_demote) printf("restart: %s demoted from the kernel to a user domain\n", name);
+    s->rs_demote = 0;
     printf("restart: %s restarted in %s (%s)%s: restart %u, downtime %llu cycles\n", name,
            s->where == PLACE_KERNEL ? "the kernel" : s->dom->name, s->rs_reason,
            ck ? ", from its checkpoint" : "", s->restarts, (unsigned long long)rep.downtime);

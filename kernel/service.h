@@ -62,6 +62,7 @@ struct service {
     uint64_t rs_fail_tick[8];               /* ticks of the last failures, a ring */
     uint32_t rs_nfails;                     /* failures ever (index into the ring) */
     uint64_t rs_due;                        /* tick the pending restart may run at */
+    int rs_demote;                          /* restart it in a user domain (a kernel fault) */
     struct svc_state ckpt;                  /* last checkpoint, k == 0 if none */
     uint32_t ckpt_calls;                    /* service_calls() at that checkpoint */
     uint64_t ckpt_tick;
@@ -134,6 +135,7 @@ void svc_state_free(struct svc_state *st);
 void recover_user_fault(struct domain *d, const struct trapframe *tf);  /* user_exception */
 void recover_fault(struct domain *d, const char *why);                  /* the same, told why */
 uint32_t restart_deadline_ms(const struct service *s);                 /* 0: none */
+void recover_demote(struct service *s, const char *why);               /* a kernel-placed fault */
 int  restart_request(const char *spec, char *out, size_t cap);          /* sys.recovery */
 /* kernel/inject.c: arm a fault at the service's next call */
 int  inject_fault(const char *name, const char *kind, char *err, size_t errlen);

@@ -92,6 +92,7 @@ void dump_trapframe(const struct trapframe *tf)
 
 static void kernel_exception(struct trapframe *tf)
 {
+    recover_kernel_fault(tf);            /* in a kernel-placed service: unwound, no return */
     printf("\n*** kernel exception %u (%s), error code %#x, at eip %08x",
            tf->trapno, trap_name(tf->trapno), tf->err, tf->eip);
     const char *fn = ksym_name(tf->eip, 0);

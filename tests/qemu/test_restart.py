@@ -9,7 +9,7 @@ import os, re
 from kea import check
 import shellboot
 
-RESTARTED = r"restart: (\S+) restarted in (\S+) \(([^)]*)\)(, from its checkpoint)?: restart (\d+)"
+RESTARTED = r"restart: (\S+) restarted in (the kernel|\S+) \(([^)]*)\)(, from its checkpoint)?: restart (\d+)"
 SMASH = "x" * 64                                    # past svc_distro's 16-byte stack buffer
 
 
@@ -171,7 +171,7 @@ def test_inject_each_kind(h):
     check(re.search(r"status 2125269933\b", out), f"garbage not returned:\n{out}")
     check(_state(h, "si")[1] == 1, "si does not answer after the garbage")
     check("is not a kind of fault" in h.cmd("inject si bogus"), "a bogus kind was accepted")
-    check("is in the kernel" in h.cmd("inject sk null"), "injection into the kernel was not refused")
+    check("cannot be contained there" in h.cmd("inject sk stack"), "a kernel stack overflow was armed")
     h.cmd("policy si deadline=0")
     check("its policy has no deadline" in h.cmd("inject si loop"), "an endless loop was armed")
     check(f"state running, {n} restarts" in h.cmd("services"), "services does not count the restarts")
@@ -208,4 +208,30 @@ def test_deadline_ends_a_looping_call(h):
     out = h.cmd("unload hs --force", timeout=30)
     check("unloaded hs" in out, f"the looping service was not unloaded:\n{out}")
     check(not re.search(r"^\s+hs\s", h.cmd("services"), re.M), "hs still listed")
+    _alive(h)
+
+
+def test_kernel_placed_fault_demotes(h):
+    """A fault in a kernel-placed service's code is unwound to the IDC
+    boundary (the caller gets "callee faulted") and the service is demoted:
+    restarted in a user domain.  Its next fault is contained by the hardware."""
+    _boot(h)
+    h.cmd("load svc_migr.o kernel as ks")
+    check("max=100" in h.cmd("policy ks max=100"), "policy")
+    for kind in ("null", "div", "ud", "wild"):
+        if not re.search(r"words 0 ", h.cmd("call ks.svctest where")):
+            check("migrated ks" in h.cmd("migrate ks kernel"), f"{kind}: ks did not move back")
+        h.cmd(f"inject ks {kind}")
+        start = len(h.out)
+        out = h.cmd("call ks.svctest where")
+        check("status -6 (callee faulted)" in out, f"{kind}: the call did not fault:\n{out}")
+        for _ in range(30):
+            if re.search(RESTARTED, h.out[start:]):
+                break
+            h.cmd("sleep 100")
+        out = h.out[start:]
+        check(re.search(r"in kernel-placed service ks \(thread \d+\): call unwound", out) and
+              "restart: ks demoted from the kernel to a user domain" in out and
+              re.search(r"restart: ks restarted in ks ", out), f"{kind}: not demoted:\n{out}")
+        check(_state(h, "ks")[0] != 0, f"{kind}: ks does not serve from a user domain")
     _alive(h)
