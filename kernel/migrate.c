@@ -65,11 +65,27 @@ static int hold_chan;
 int svc_hold_wait(struct portal *p)
 {
     if (p->held == HELD_FAILED) return -KEA_EDEAD;      /* kernel/restart.c gave up on it */
-    if (!moving || service_in_instance(cur, moving)) return 0;
+    /* A restart holds the portals from the fault on, before the restarter
+     * runs (svc_hold_early): then nothing is moving yet and callers wait. */
+    if (moving && service_in_instance(cur, moving)) return 0;
     held_callers++;
     while (p->held == HELD_WAIT) sleep_on(&hold_chan);
     return p->held == HELD_FAILED ? -KEA_EDEAD : 0;
 }
+
+/* A restart's early hold (kernel/restart.c): from the fault until the
+ * restart, calls wait instead of reaching the failed instance; the
+ * replacement's own hold and release take over.  svc_hold_wake wakes
+ * waiters when the portals were marked failed instead. */
+void svc_hold_early(struct service *s)
+{
+    uint32_t f = irq_save();
+    for (uint32_t i = 0; i < s->nifaces; i++)
+        if (s->portal[i] && !s->portal[i]->held) s->portal[i]->held = HELD_WAIT;
+    irq_restore(f);
+}
+
+void svc_hold_wake(void) { wakeup(&hold_chan); }
 
 /* Hold or release the service's portals.  While held each carries a
  * reference of ours, so that a portal revoked meanwhile (its domain
@@ -305,11 +321,11 @@ static struct service *place_new(struct service *s, enum placement to, uint32_t 
 
 /* Undo an instance: fini if its init ran, then object and domain (both
  * already gone if its domain was destroyed). */
-static void drop_new(struct service *n, char *err, size_t errlen)
+static void drop_new(struct service *n, int why, char *err, size_t errlen)
 {
     service_track(n, 0);
     if (!n->gone) {
-        service_run_fini(n, KEA_WHY_MIGRATE);
+        service_run_fini(n, why);
         service_revoke_own(n);
     }
     service_discard(n, err, errlen);
@@ -498,7 +514,7 @@ int service_replace(struct service *s, const struct replace_how *how,
         }
     if (r < 0) {
         /* roll back: the old instance resumes, nothing moved */
-        drop_new(n, err, errlen);
+        drop_new(n, how->why, err, errlen);
         unpark(&lines);
         svc_state_free(&st);
         if (holding) hold(s, 0);
@@ -520,11 +536,14 @@ int service_replace(struct service *s, const struct replace_how *how,
     rep->state_bytes = st.len;
     svc_state_free(&st);
 
-    /* finalize the old instance (now in n); a failed one's fini is not run */
+    /* finalize the old instance (now in n).  A failed one's fini runs only
+     * in the kernel placement, told KEA_WHY_RESTART (free what you hold in
+     * the kernel's domain, leave the device): a user placement's domain is
+     * destroyed whole, and its code is not run again. */
     char ferr[96] = "";
     n->gone = 0;
-    if (restart) n->fini = 0;
-    drop_new(n, ferr, sizeof ferr);
+    if (restart && n->where == PLACE_USER) n->fini = 0;
+    drop_new(n, how->why, ferr, sizeof ferr);
     if (s->where == PLACE_USER)
         strlcpy(s->dom->name, s->name, sizeof s->dom->name);
     if (!restart) s->migrations++;

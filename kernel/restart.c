@@ -92,6 +92,7 @@ static void mark_failed(struct service *s)
     for (uint32_t i = 0; i < s->nifaces; i++)
         if (s->portal[i]) s->portal[i]->held = HELD_FAILED;
     s->rs_state = RS_FAILED;
+    svc_hold_wake();                        /* callers held since the fault get EDEAD */
     irq_restore(f);
 }
 
@@ -118,6 +119,7 @@ static void failed(struct service *s, const char *why)
     }
     s->rs_state = RS_RESTARTING;
     s->rs_due = timer_ticks + ms_to_ticks(wait);
+    svc_hold_early(s);                      /* new calls wait for the new instance */
     kick();
 }
 
@@ -264,6 +266,11 @@ static int set_policy(char **w, int n)
             printf("policy: unknown key '%s' (max, window, backoff, ckcalls, ckms, deadline)\n", w[i]);
             return -KEA_EINVAL;
         }
+    }
+    uint32_t ring = sizeof ((struct service *)0)->rs_fail_tick / sizeof(uint64_t);
+    if (nw.max >= ring) {
+        printf("policy: max=%u: at most %u (the failures remembered)\n", nw.max, ring - 1);
+        return -KEA_EINVAL;
     }
     if (!p) {
         for (int i = 1; !p && i < NPOLICY; i++)

@@ -585,8 +585,9 @@ int service_unload(const char *name, int force, char *err, size_t errlen)
         snprintf(err, errlen, "%s is being unloaded already", name);
         return -KEA_EBUSY;
     }
-    if (s->migrating) {
-        snprintf(err, errlen, "%s is being migrated: unload it after", name);
+    if (s->migrating || s->rs_state == RS_RESTARTING) {
+        snprintf(err, errlen, "%s is being %s: unload it after", name,
+                 s->migrating ? "migrated" : "restarted");
         return -KEA_EBUSY;
     }
     if (inside(s, err, errlen)) {

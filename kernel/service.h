@@ -112,6 +112,8 @@ struct migrate_report {
 #define MIGRATE_FAIL_ALLOC 0x1u             /* test aid: the new instance's memory "runs out" */
 int  service_migrate(const char *name, enum placement to, uint32_t timeout_ms, uint32_t inject,
                      struct migrate_report *rep, char *err, size_t errlen);
+void svc_hold_early(struct service *s);     /* a restart's hold, from the fault */
+void svc_hold_wake(void);
 int  svc_hold_wait(struct portal *p);       /* idc.c: p->held; 0 or -KEA_EDEAD (failed) */
 #define HELD_WAIT   1                       /* p->held: callers wait for a replacement */
 #define HELD_FAILED 2                       /* p->held: its service failed, calls get EDEAD */

@@ -38,7 +38,9 @@ struct kea_service {
     int (*init)(void);
     /* Called before unloading, and on the instance a migration leaves
      * (kea_service_why == KEA_WHY_MIGRATE: the device lives on in the
-     * other instance, leave it as it is). May be NULL. */
+     * other instance, leave it as it is), and on a failed kernel-placed
+     * instance a restart replaced (KEA_WHY_RESTART: free what you hold,
+     * leave the device to the new instance). May be NULL. */
     void (*fini)(void);
     /* Live migration (optional, both or neither; docs/migration.md).
      * state_export runs in the old instance once no call is inside it:
