@@ -4,7 +4,8 @@
  * A kernel-placed service runs on the caller's kernel stack, as a plain C
  * call (kernel_call below, from the three call sites in kernel/idc.c).
  * kernel_call first saves the caller's kernel context in the activation
- * (kctx_save, as an upcall does): that is the IDC boundary.  A CPU
+ * (kctx_save, as an upcall does): that is the IDC boundary.  (The
+ * kernel's own base services are called plainly: kernel_call in proc.h.)  A CPU
  * exception whose EIP lies in the code of the service whose activation is
  * on top (its object's code, or the fault injector in front of its
  * portals), or a stack-protector failure on that activation, resumes
@@ -56,9 +57,9 @@ void deadline_check(struct trapframe *tf)
 
 /* ---- kernel-placed services ---- */
 
-extern const char inject_code_start[], inject_code_end[];
+extern const char inject_code_end[];
 
-int kernel_call(struct activation *a, struct portal *p, struct idc_call *c)
+int kernel_call_guarded(struct activation *a, struct portal *p, struct idc_call *c)
 {
     a->since = (uint32_t)timer_ticks;
     if (kctx_save(a->kctx))
