@@ -39,18 +39,26 @@ static const char *const kinds[] = { 0, "null", "wild", "div", "ud", "loop", "st
 /* Kernel placement: records in a small pool; one is free again once no
  * portal leads through it (a restart or migration retargeted it). */
 #define NKREC 32
-static struct { struct portal *p; struct inject_rec rec; } krec[NKREC];
+static struct inject_rec krec[NKREC];
+
+/* Is record r in front of some portal still?  (Asked of the live portals,
+ * never of a portal pointer kept: that portal may be gone.) */
+static int krec_used(const struct inject_rec *r)
+{
+    for (int i = 0; i < portal_count(); i++) {
+        struct portal *q = portal_at(i);
+        if (q && q->dom && (uint32_t)q->handler == (uint32_t)inject_code_start && q->arg == r)
+            return 1;
+    }
+    return 0;
+}
 
 static struct inject_rec *krec_for(struct portal *p)
 {
-    int free = -1;
-    for (int i = 0; i < NKREC; i++) {
-        if (krec[i].p == p && p->arg == &krec[i].rec) return &krec[i].rec;
-        if (free < 0 && (!krec[i].p || krec[i].p->arg != &krec[i].rec)) free = i;
-    }
-    if (free < 0) return 0;
-    krec[free].p = p;
-    return &krec[free].rec;
+    if ((uint32_t)p->handler == (uint32_t)inject_code_start) return p->arg;   /* armed before */
+    for (int i = 0; i < NKREC; i++)
+        if (!krec_used(&krec[i])) return &krec[i];
+    return 0;
 }
 
 static int kind_of(const char *name)
