@@ -291,3 +291,23 @@ def test_100_faults_in_kernel_placed_driver(h):
     out = _driver_under_load(h, 100, "kernel", " kernel")
     check(len(re.findall(r"restart: ata demoted from the kernel to a user domain", out)) == 100,
           "not every fault demoted the driver")
+
+
+def test_kernel_placed_stack_protector_failure_demotes(h):
+    """A stack smash in a kernel-placed service (the distro build's canary)
+    no longer halts the kernel: the call is unwound, the service demoted."""
+    _boot(h)
+    out = h.cmd("load svc_distro.o kernel as dk")
+    check("loaded dk from svc_distro.o in the kernel" in out, out)
+    start = len(h.out)
+    out = h.cmd(f"call dk.svctest smash {SMASH}")
+    check("status -6 (callee faulted)" in out, f"the smash did not fault:\n{out}")
+    for _ in range(30):
+        if re.search(RESTARTED, h.out[start:]):
+            break
+        h.cmd("sleep 100")
+    out = h.out[start:]
+    check("stack protector failure in kernel-placed service dk" in out and
+          "restart: dk demoted from the kernel to a user domain" in out, f"not demoted:\n{out}")
+    check(_state(h, "dk")[0] != 0, "dk does not serve from a user domain")
+    _alive(h)
