@@ -107,7 +107,7 @@ int kservice_call(struct thread *t, struct portal *p, struct idc_call *c)
     a->portal = p;
     a->slot = 0;
     p->calls++;
-    int status = p->handler(p->arg, c);
+    int status = kernel_call(a, p, c);    /* guarded: a fault in it unwinds here (recover.c) */
     t->depth--;
     return status;
 }
@@ -119,6 +119,7 @@ static void end_exiting_call(struct thread *t, struct trapframe *tf)
     t->end_call = 0;
     printf("kea: domain %s exited inside a call (thread %d): the call ends, caller gets %s\n",
            t->act[t->depth].dom->name, t->id, kea_strerror(-KEA_ECALLEEFAULT));
+    recover_fault(t->act[t->depth].dom, "exited inside a call");    /* kernel/restart.c */
     idc_return(t, tf, -KEA_ECALLEEFAULT, 0);
 }
 
@@ -170,6 +171,7 @@ static inline void enter_callee(struct thread *t, struct trapframe *tf, struct p
     a->ret_esp = idc_tf_esp(tf);
     a->out_uptr = out_uptr;
     a->out_cap = lens >> 16;
+    a->since = (uint32_t)timer_ticks;
     p->calls++;
     to->active++;
     switch_space(t, to);
@@ -186,9 +188,9 @@ static __attribute__((noinline)) void idc_call(struct thread *t, struct trapfram
 {
     int err = KEA_EBADPORTAL;
     if (!p) goto fail;
-    if (p->held) svc_hold_wait(p);       /* its service is being replaced: wait */
+    err = KEA_EDEAD;                     /* its service is being replaced: wait (or it failed) */
+    if (p->held && svc_hold_wait(p)) goto fail;
     struct domain *to = p->dom;
-    err = KEA_EDEAD;
     if (!to) goto fail;
     err = KEA_EDEPTH;
     if (t->depth + 1 >= MAX_DEPTH) goto fail;
@@ -304,6 +306,7 @@ static int upcall(struct thread *t, struct portal *p, uint32_t pp, struct idc_ar
     a->out_cap = args->out_cap < p->out_max ? args->out_cap : p->out_max;
     a->saved_kstack = t->kstack_top;
     a->saved_dom = t->space;
+    a->since = (uint32_t)timer_ticks;
     p->calls++;
     to->active++;
     if (kctx_save(a->kctx))
@@ -329,8 +332,8 @@ static inline __attribute__((always_inline))
 int invoke_resolved(struct thread *t, struct domain *from, struct portal *p, uint32_t pp,
                     struct idc_args *args)
 {
-    if (p && p->held) svc_hold_wait(p);  /* its service is being replaced: wait */
     if (!p) return -KEA_EBADPORTAL;
+    if (p->held && svc_hold_wait(p)) return -KEA_EDEAD;  /* replaced: wait; or failed */
     if (!p->dom) return -KEA_EDEAD;
     if (t->depth + 1 >= MAX_DEPTH) return -KEA_EDEPTH;
     if (args->in_len > p->in_max) return -KEA_E2BIG;

@@ -8,6 +8,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "idc.h"
+#include "service.h"
 #include "pager_client.h"
 
 /* A page fault in the paged area of a domain with a pager: ask the pager,
@@ -27,6 +28,14 @@ static int page_in(struct domain *d, struct trapframe *tf)
     return domain_kva(d, va) != 0;       /* the pager must have mapped it */
 }
 
+/* The callee on top of the current thread's activations is aborted (its
+ * call deadline passed, kernel/recover.c): its caller gets `status`. */
+void idc_abort_callee(struct trapframe *tf, int status)
+{
+    user_frame_reset(tf);
+    idc_return(cur, tf, status, 0);
+}
+
 void user_exception(struct trapframe *tf)
 {
     struct thread *t = cur;
@@ -42,6 +51,7 @@ void user_exception(struct trapframe *tf)
         kthread_exit(-KEA_ECALLEEFAULT);
     }
     printf("kea: call unwound, caller gets %s\n", kea_strerror(-KEA_ECALLEEFAULT));
+    recover_user_fault(d, tf);           /* a service's: restart it (kernel/restart.c) */
     user_frame_reset(tf);                /* the callee's segments and flags stay behind */
     idc_return(t, tf, -KEA_ECALLEEFAULT, 0);
 }

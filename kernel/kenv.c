@@ -7,7 +7,11 @@
 #include "kernel.h"
 #include "proc.h"
 
-void __stack_chk_fail(void) { panic("stack smashing detected in the kernel"); }
+void __stack_chk_fail(void)
+{
+    recover_kernel_abort("stack protector failure");   /* a kernel-placed service's: unwound */
+    panic("stack smashing detected in the kernel");
+}
 void __stack_chk_fail_local(void) { __stack_chk_fail(); }
 
 /* Kernel output is not buffered. */

@@ -63,12 +63,30 @@ static int hold_chan;
 /* idc.c: p is held.  Wait for the release, unless this thread is inside
  * the service already (then waiting would wait for itself).  Interrupts
  * are off, so the check and the sleep are one step. */
-void svc_hold_wait(struct portal *p)
+int svc_hold_wait(struct portal *p)
 {
-    if (!moving || service_in_instance(cur, moving)) return;
+    if (p->held == HELD_FAILED) return -KEA_EDEAD;      /* kernel/restart.c gave up on it */
+    /* A restart holds the portals from the fault on, before the restarter
+     * runs (svc_hold_early): then nothing is moving yet and callers wait. */
+    if (moving && service_in_instance(cur, moving)) return 0;
     held_callers++;
-    while (p->held) sleep_on(&hold_chan);
+    while (p->held == HELD_WAIT) sleep_on(&hold_chan);
+    return p->held == HELD_FAILED ? -KEA_EDEAD : 0;
 }
+
+/* A restart's early hold (kernel/restart.c): from the fault until the
+ * restart, calls wait instead of reaching the failed instance; the
+ * replacement's own hold and release take over.  svc_hold_wake wakes
+ * waiters when the portals were marked failed instead. */
+void svc_hold_early(struct service *s)
+{
+    uint32_t f = irq_save();
+    for (uint32_t i = 0; i < s->nifaces; i++)
+        if (s->portal[i] && !s->portal[i]->held) s->portal[i]->held = HELD_WAIT;
+    irq_restore(f);
+}
+
+void svc_hold_wake(void) { wakeup(&hold_chan); }
 
 /* Hold or release the service's portals.  While held each carries a
  * reference of ours, so that a portal revoked meanwhile (its domain
@@ -87,7 +105,7 @@ static void hold(struct service *s, int on)
         struct portal *p = s->was[i];
         if (!p) continue;
         if (on) portal_get(p);
-        p->held = on;
+        if (on || p->held == HELD_WAIT) p->held = on ? HELD_WAIT : 0;
         if (!on) portal_put(p);
     }
     if (!on) wakeup(&hold_chan);
@@ -163,7 +181,7 @@ static void unpark(struct lines *l)
 
 /* ---- the state pages ---- */
 
-struct state { uint8_t *k; uint32_t npages; uint32_t len; };
+#define state svc_state
 
 /* The state's address in s's placement: the kernel's own view, or the
  * same pages mapped at STATE_VA in its domain. */
@@ -191,7 +209,7 @@ static void state_unmap(struct service *s, struct state *st)
     if (s->where == PLACE_USER && s->dom) domain_unmap(s->dom, STATE_VA, st->npages);
 }
 
-static void state_free(struct state *st)
+void svc_state_free(struct state *st)
 {
     for (uint32_t i = 0; i < st->npages; i++) page_free(st->k + i * PGSIZE);
     st->k = 0;
@@ -304,17 +322,18 @@ static struct service *place_new(struct service *s, enum placement to, uint32_t 
     }
     n->nifaces = s->nifaces;
     memcpy(n->iface, s->iface, sizeof n->iface);
-    if (to == PLACE_USER) n->dom->rights = service_user_rights(&n->desc);
+    if (to == PLACE_USER)       /* a restart in place keeps what the load gave */
+        n->dom->rights = s->where == PLACE_USER ? s->dom->rights : service_user_rights(&n->desc);
     return n;
 }
 
 /* Undo an instance: fini if its init ran, then object and domain (both
  * already gone if its domain was destroyed). */
-static void drop_new(struct service *n, char *err, size_t errlen)
+static void drop_new(struct service *n, int why, char *err, size_t errlen)
 {
     service_track(n, 0);
     if (!n->gone) {
-        service_run_fini(n, KEA_WHY_MIGRATE);
+        service_run_fini(n, why);
         service_revoke_own(n);
     }
     service_discard(n, err, errlen);
@@ -398,7 +417,7 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
     }
     if (moving || s->unloading) {
         snprintf(err, errlen, "%s is being %s", moving ? moving->name : name,
-                 moving ? "migrated already (one migration at a time)" : "unloaded");
+                 moving ? "replaced already (one migration or restart at a time)" : "unloaded");
         return -KEA_EBUSY;
     }
     if (!s->desc.has_state && !(s->desc.flags & KEA_SVC_STATELESS)) {
@@ -416,6 +435,31 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
         snprintf(err, errlen, "%s needs rights %#x in a user domain, which the caller lacks",
                  name, lacks);
         return -KEA_EPERM;
+    }
+    struct replace_how how = { to, KEA_WHY_MIGRATE, timeout_ms, inject };
+    return service_replace(s, &how, rep, err, errlen);
+}
+
+/* The instance replacement itself, for a migration, a restart and a
+ * demotion alike (the protocol above).  A restart differs in three steps
+ * only: its new instance is told KEA_WHY_RESTART (set the device up
+ * afresh), the state imported is the last checkpoint rather than an
+ * export of the old instance (which failed: its state is suspect), and
+ * the old instance's fini() does not run (it would run broken code). */
+int service_replace(struct service *s, const struct replace_how *how,
+                    struct migrate_report *rep, char *err, size_t errlen)
+{
+    const char *name = s->name;
+    enum placement to = how->to;
+    uint32_t timeout_ms = how->timeout_ms, inject = how->inject;
+    int restart = how->why == KEA_WHY_RESTART;
+    memset(rep, 0, sizeof *rep);
+    rep->from = s->where;
+    rep->to = to;
+    if (moving || s->unloading) {
+        snprintf(err, errlen, "%s is being %s", moving ? moving->name : name,
+                 moving ? "replaced already (one migration or restart at a time)" : "unloaded");
+        return -KEA_EBUSY;
     }
     if (s->where == PLACE_USER && s->dom->nthreads) {
         snprintf(err, errlen, "%s runs threads of its own in domain %s: they cannot move", name,
@@ -445,7 +489,7 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
     struct state st = { 0, 0, 0 };
     handover(s, n->dom, &lines);
     char why[160];
-    int r = service_run_init(n, KEA_WHY_MIGRATE, why, sizeof why);
+    int r = service_run_init(n, how->why, why, sizeof why);
     if (r < 0) snprintf(err, errlen, "init: %s", why);
     if (r == 0) r = lost(s, n, "init", err, errlen);
 
@@ -465,9 +509,11 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
         rep->drain_ms += more;
         if (r == 0) r = lost(s, n, "park", err, errlen);
     }
-    if (r == 0 && s->desc.has_state) r = export_state(s, &st, inject, err, errlen);
+    if (r == 0 && s->desc.has_state && !restart) r = export_state(s, &st, inject, err, errlen);
     if (r == 0) r = lost(s, n, "export", err, errlen);
-    if (r == 0 && s->desc.has_state) r = import_state(n, &st, err, errlen);
+    if (restart) st = s->ckpt;          /* the checkpoint stays the service's */
+    if (r == 0 && s->desc.has_state && st.k) r = import_state(n, &st, err, errlen);
+    if (restart) st = (struct state){ 0, 0, 0 };
     if (r == 0) r = lost(s, n, "import", err, errlen);
     for (int i = 0; r == 0 && i < lines.n; i++)
         if (!irqsvc_staged(lines.irq[i])) {
@@ -476,9 +522,9 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
         }
     if (r < 0) {
         /* roll back: the old instance resumes, nothing moved */
-        drop_new(n, err, errlen);
+        drop_new(n, how->why, err, errlen);
         unpark(&lines);
-        state_free(&st);
+        svc_state_free(&st);
         if (holding) hold(s, 0);
         s->migrating = 0;
         moving = heir = 0;
@@ -496,18 +542,62 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
     moving = heir = 0;
     irq_restore(f);
     rep->state_bytes = st.len;
-    state_free(&st);
+    svc_state_free(&st);
 
-    /* finalize the old instance (now in n) */
+    /* finalize the old instance (now in n).  A failed one's fini runs only
+     * in the kernel placement, told KEA_WHY_RESTART (free what you hold in
+     * the kernel's domain, leave the device): a user placement's domain is
+     * destroyed whole, and its code is not run again. */
     char ferr[96] = "";
     n->gone = 0;
-    drop_new(n, ferr, sizeof ferr);
+    if (restart && n->where == PLACE_USER) n->fini = 0;
+    drop_new(n, how->why, ferr, sizeof ferr);
     if (s->where == PLACE_USER)
         strlcpy(s->dom->name, s->name, sizeof s->dom->name);
-    s->migrations++;
+    if (!restart) s->migrations++;
     s->last_downtime = rep->downtime;
     s->migrating = 0;
-    if (ferr[0]) printf("migrate: %s: finalize: %s\n", name, ferr);
+    if (ferr[0]) printf("%s: %s: finalize: %s\n", restart ? "restart" : "migrate", name, ferr);
     (void)place_name;
+    return 0;
+}
+
+/* A checkpoint for restarts (kernel/restart.c): the same hold, drain and
+ * export as a migration's, at a quiescent point, then release; the pages
+ * replace the previous checkpoint.  No instance changes.  The drain is
+ * short: a busy service is checkpointed at its next quiet moment. */
+int service_checkpoint(struct service *s, char *err, size_t errlen)
+{
+    if (!s->desc.has_state || !s->desc.state_entry) {
+        snprintf(err, errlen, "%s has no state_export/state_import", s->name);
+        return -KEA_EINVAL;
+    }
+    if (moving || s->unloading) {
+        snprintf(err, errlen, "%s is busy", moving ? moving->name : s->name);
+        return -KEA_EBUSY;
+    }
+    moving = s;
+    s->migrating = 1;
+    hold(s, 1);
+    uint32_t ms;
+    struct state st = { 0, 0, 0 };
+    int r = drain(s, 20, &ms, err, errlen);
+    if (r == 0) r = s->gone ? -KEA_EDEAD : export_state(s, &st, 0, err, errlen);
+    hold(s, 0);
+    moving = 0;
+    s->migrating = 0;
+    if (s->gone) {                      /* off the list already */
+        svc_state_free(&st);
+        kfree(s);
+        return -KEA_EDEAD;
+    }
+    if (r < 0) {
+        svc_state_free(&st);
+        return r;
+    }
+    svc_state_free(&s->ckpt);
+    s->ckpt = st;
+    s->ckpt_calls = service_calls(s);
+    s->ckpt_tick = timer_ticks;
     return 0;
 }

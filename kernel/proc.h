@@ -96,6 +96,8 @@ struct activation {
     uint32_t saved_kstack;          /* kernel caller: kstack top before the upcall */
     struct domain *saved_dom;       /* kernel caller: address space to restore */
     int status;
+    uint32_t since;                 /* timer tick it began (the call deadline, kernel/recover.c);
+                                       every path that pushes an activation sets it */
 };
 /* swtch.S's kctx_save/kctx_resume store six words (ebx esi edi ebp esp eip). */
 _Static_assert(sizeof(((struct activation *)0)->kctx) == 6 * sizeof(uint32_t), "swtch.S kctx");
@@ -232,6 +234,20 @@ int  sysinfo_service(uint32_t i, struct sys_service *r);   /* sys.services' reco
 void kbench_init(void);
 
 /* i386/swtch.S, i386/idc_entry.S: saved kernel contexts, the way to user mode */
+struct idc_call;
+/* Every call into a kernel-placed service goes through kernel_call: a
+ * loaded object's (or the fault injector's) runs guarded, its activation's
+ * kctx being where a fault in it unwinds to (recover.c); the kernel's own
+ * base services, whose faults halt the kernel anyway, are called plainly. */
+int  kernel_call_guarded(struct activation *a, struct portal *p, struct idc_call *c);
+extern const char _etext[], inject_code_start[];
+static inline int kernel_call(struct activation *a, struct portal *p, struct idc_call *c)
+{
+    uint32_t h = (uint32_t)p->handler;
+    if (h < (uint32_t)_etext && h != (uint32_t)inject_code_start)
+        return p->handler(p->arg, c);
+    return kernel_call_guarded(a, p, c);
+}
 int  kctx_save(uint32_t *ctx) __attribute__((returns_twice));  /* setjmp-like: 0, then 1 on resume */
 void kctx_resume(uint32_t *ctx) __attribute__((noreturn));
 void enter_user(struct trapframe *tf) __attribute__((noreturn));

@@ -329,6 +329,7 @@ void service_discard(struct service *s, char *err, size_t errlen)
     if (s->obj) kobj_unload(s->obj);
     s->obj = 0;
     placement[s->where]->drop_domain(s, err, errlen);
+    svc_state_free(&s->ckpt);
     kfree(s);
 }
 #define discard service_discard
@@ -585,8 +586,9 @@ int service_unload(const char *name, int force, char *err, size_t errlen)
         snprintf(err, errlen, "%s is being unloaded already", name);
         return -KEA_EBUSY;
     }
-    if (s->migrating) {
-        snprintf(err, errlen, "%s is being migrated: unload it after", name);
+    if (s->migrating || s->rs_state == RS_RESTARTING) {
+        snprintf(err, errlen, "%s is being %s: unload it after", name,
+                 s->migrating ? "migrated" : "restarted");
         return -KEA_EBUSY;
     }
     if (inside(s, err, errlen)) {
@@ -601,6 +603,7 @@ int service_unload(const char *name, int force, char *err, size_t errlen)
         }
         s->unloading = 0;
         if (s->gone) {                  /* already off the list */
+            svc_state_free(&s->ckpt);
             kfree(s);
             return 0;
         }
@@ -639,6 +642,7 @@ void service_object_gone(const struct kobj *o)
                 s->obj = 0;
                 s->dom = 0;
             } else {
+                svc_state_free(&s->ckpt);
                 kfree(s);
             }
             return;

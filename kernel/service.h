@@ -28,6 +28,13 @@ struct svc_desc {
     int has_state;                          /* state_export and state_import */
 };
 
+/* State pages the kernel holds for a service: a migration's in transit,
+ * or a restart's checkpoint (kernel/migrate.c). */
+struct svc_state { uint8_t *k; uint32_t npages, len; };
+
+/* Where a service stands for the restarter (kernel/restart.c). */
+enum rs_state { RS_RUNNING, RS_RESTARTING, RS_FAILED };
+
 struct service {
     struct service *next;
     char name[SERVICE_NAME];
@@ -48,6 +55,17 @@ struct service {
     uint32_t migrations;                    /* times it moved (kernel/migrate.c) */
     uint64_t last_downtime;                 /* cycles from hold to release, last move */
     int migrating;                          /* a migration holds it */
+    /* restart (kernel/restart.c) */
+    enum rs_state rs_state;
+    uint32_t restarts;                      /* fresh instances after failures */
+    char rs_reason[64];                     /* why it last failed */
+    uint64_t rs_fail_tick[8];               /* ticks of the last failures, a ring */
+    uint32_t rs_nfails;                     /* failures ever (index into the ring) */
+    uint64_t rs_due;                        /* tick the pending restart may run at */
+    int rs_demote;                          /* restart it in a user domain (a kernel fault) */
+    struct svc_state ckpt;                  /* last checkpoint, k == 0 if none */
+    uint32_t ckpt_calls;                    /* service_calls() at that checkpoint */
+    uint64_t ckpt_tick;
 };
 
 /* The two placements differ in a few steps only (issue 13): where an
@@ -95,5 +113,33 @@ struct migrate_report {
 int  migrate_is_heir(const struct service *s, const struct domain *d);   /* migrate.c */
 int  service_migrate(const char *name, enum placement to, uint32_t timeout_ms, uint32_t inject,
                      struct migrate_report *rep, char *err, size_t errlen);
-void svc_hold_wait(struct portal *p);       /* idc.c: p->held */
+void svc_hold_early(struct service *s);     /* a restart's hold, from the fault */
+void svc_hold_wake(void);
+int  svc_hold_wait(struct portal *p);       /* idc.c: p->held; 0 or -KEA_EDEAD (failed) */
+#define HELD_WAIT   1                       /* p->held: callers wait for a replacement */
+#define HELD_FAILED 2                       /* p->held: its service failed, calls get EDEAD */
+
+/* One mechanism replaces a service's instance (kernel/migrate.c): a
+ * migration (the old instance's state exported), a restart (the old one
+ * failed: its last checkpoint imported, its fini not run), a demotion (a
+ * restart into the user placement). */
+struct replace_how {
+    enum placement to;
+    int why;                                /* KEA_WHY_MIGRATE or KEA_WHY_RESTART */
+    uint32_t timeout_ms;                    /* for the drain */
+    uint32_t inject;                        /* MIGRATE_FAIL_* */
+};
+int  service_replace(struct service *s, const struct replace_how *how,
+                     struct migrate_report *rep, char *err, size_t errlen);
+int  service_checkpoint(struct service *s, char *err, size_t errlen);
+void svc_state_free(struct svc_state *st);
+
+/* kernel/restart.c: restart of failed services, and its policy table */
+void recover_user_fault(struct domain *d, const struct trapframe *tf);  /* user_exception */
+void recover_fault(struct domain *d, const char *why);                  /* the same, told why */
+uint32_t restart_deadline_ms(const struct service *s);                 /* 0: none */
+void recover_demote(struct service *s, const char *why);               /* a kernel-placed fault */
+int  restart_request(const char *spec, char *out, size_t cap);          /* sys.recovery */
+/* kernel/inject.c: arm a fault at the service's next call */
+int  inject_fault(const char *name, const char *kind, char *err, size_t errlen);
 #endif

@@ -22,7 +22,8 @@ static int page(uint32_t start, uint32_t limit, size_t recsize, void *out, size_
     size_t n = 0;
     uint32_t i;
     for (i = start; i < limit; i++) {
-        uint8_t rec[128];
+        uint8_t rec[256];                   /* the largest record fits (asserted below) */
+        if (recsize > sizeof rec) return -KEA_E2BIG;
         if (!get(i, rec, ctx)) continue;
         if (n + recsize > cap) break;
         memcpy((uint8_t *)out + n, rec, recsize);
@@ -321,6 +322,10 @@ static int get_service(uint32_t i, void *rec, void *ctx)
     r->migrations = s->migrations;
     r->downtime_lo = (uint32_t)s->last_downtime;
     r->downtime_hi = (uint32_t)(s->last_downtime >> 32);
+    r->rs_state = s->rs_state == RS_FAILED ? SYS_RS_FAILED
+                : s->rs_state == RS_RESTARTING ? SYS_RS_RESTARTING : SYS_RS_RUNNING;
+    r->restarts = s->restarts;
+    strlcpy(r->rs_reason, s->rs_reason, sizeof r->rs_reason);
     for (uint32_t k = 0; k < s->nifaces; k++) {
         if (k) strlcat(r->ifaces, ",", sizeof r->ifaces);
         strlcat(r->ifaces, s->iface[k], sizeof r->ifaces);
@@ -334,6 +339,14 @@ static int ksys_services(void *self, uint32_t start, void *out, size_t cap, size
     uint32_t n = 0;
     for (struct service *s = service_list(); s; s = s->next) n++;
     return page(start, n, sizeof(struct sys_service), out, cap, len, next, get_service, 0);
+}
+
+static int ksys_recovery(void *self, const char *spec)
+{
+    (void)self;
+    if (!(caller_domain()->rights & RIGHT_DOMAINS))
+        return refused("recovery", -KEA_EPERM, "refused: the caller's domain lacks the domains right");
+    return restart_request(spec, 0, 0);
 }
 
 static int ksys_memory(void *self, uint32_t *free_kib, uint32_t *pages, uint32_t *heap)
@@ -383,6 +396,7 @@ static const struct sys_ops ops = {
     .read_module = ksys_read_module, .load = ksys_load, .unload = ksys_unload, .migrate = ksys_migrate,
     .services = ksys_services, .memory = ksys_memory, .shutdown = ksys_shutdown,
     .idc = ksys_idc, .idc_fast = ksys_idc_fast,
+    .recovery = ksys_recovery,
 };
 static struct sys_server server = { &ops, 0 };
 
@@ -390,3 +404,4 @@ struct portal *sysinfo_portal(void)
 {
     return kportal_create(kernel_domain, "kernel.sys", sys_dispatch, &server, SYS_IFACE_ID, 256, IDC_BUF_MAX);
 }
+_Static_assert(sizeof(struct sys_service) <= 256, "page() holds a record in 256 bytes");

@@ -52,6 +52,8 @@ BEGIN {
     d["migrate_ramdisk_read4k_kernel_after"] = "RAM disk read 4 KiB, migrated back to the kernel"
     d["migrate_simplefs_downtime_to_user"] = "migration downtime, simplefs kernel -> user"
     d["migrate_simplefs_downtime_to_kernel"] = "migration downtime, simplefs user -> kernel"
+    d["restart_ata_user"] = "restart: fault in the user-placed ATA driver -> first call served by the new instance"
+    d["restart_ata_kernel_demoted"] = "restart: fault in the kernel-placed ATA driver -> first call served, demoted to user"
 }
 $1 != "BENCH" || $2 == "done" { next }
 $2 ~ /^copy_in_out_/ { n = substr($2, 13); label = "IDC with " size(n) " in and out, user -> user, incl. the echo service copying in to out" }

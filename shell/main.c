@@ -20,6 +20,10 @@ int cmd_portals(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
+int cmd_restart(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+int cmd_checkpoint(int argc, char **argv);
+int cmd_inject(int argc, char **argv);
 int cmd_remap(int argc, char **argv);
 int cmd_unremap(int argc, char **argv);
 int cmd_call(int argc, char **argv);
@@ -68,6 +72,12 @@ static const char *c_migrate(int pos, char **w)
     (void)w;
     return pos == 1 ? "@service" : pos == 2 ? "kernel|user" : pos == 3 ? "--timeout" : 0;
 }
+static const char *c_service1(int pos, char **w) { (void)w; return pos == 1 ? "@service" : 0; }
+static const char *c_inject(int pos, char **w)
+{
+    (void)w;
+    return pos == 1 ? "@service" : pos == 2 ? "null|wild|div|ud|loop|stack|garbage" : 0;
+}
 static const char *c_graph(int pos, char **w) { (void)w; return pos == 1 ? "--base" : 0; }
 
 const struct command shell_commands[] = {
@@ -106,6 +116,32 @@ const struct command shell_commands[] = {
       "hold.  Any failure rolls back.  --fail-alloc forces an allocation failure\n"
       "(a test of the rollback).  See docs/migration.md.",
       2, 5, cmd_migrate, c_migrate },
+    { "restart", "SERVICE", "replace a service by a fresh instance of itself",
+      "A fresh instance of SERVICE's object in the same placement takes over its\n"
+      "portals (ids, names, remaps hold), from its last checkpoint if it has one.\n"
+      "The kernel does this itself when a service faults (see 'policy'); this is\n"
+      "the operator's restart, also of a service marked failed.  docs/reliability.md.",
+      1, 1, cmd_restart, c_service1 },
+    { "policy", "SERVICE|default [KEY=N ...]", "show or set a service's restart policy",
+      "max=N window=MS   more than N failures within MS ms: the service is marked\n"
+      "                  failed (callers get 'dead') until 'restart SERVICE'\n"
+      "backoff=MS        wait MS * 2^(k-1) (at most 1 s) before the k-th restart\n"
+      "ckcalls=N ckms=MS checkpoint a service with state hooks every N calls or MS\n"
+      "                  ms (0: never); a restart imports the last checkpoint\n"
+      "deadline=MS       a call running longer in the service is aborted (the\n"
+      "                  caller gets 'timed out') and the service restarted\n"
+      "'default' is the row for services without one of their own.",
+      1, 7, cmd_policy, c_service1 },
+    { "checkpoint", "SERVICE", "checkpoint a service's state now (for its next restart)",
+      "Holds the service's calls, waits for those inside, has it export its state\n"
+      "and keeps it for a restart.", 1, 1, cmd_checkpoint, c_service1 },
+    { "inject", "SERVICE null|wild|div|ud|loop|stack|garbage", "arm a fault at a service's next call",
+      "The next call into SERVICE faults in its placement as its own code would:\n"
+      "null  a load through NULL        wild   garbage over its own data, then on\n"
+      "div   divide by zero             ud     invalid opcode\n"
+      "loop  an endless loop            stack  unbounded recursion\n"
+      "garbage  a status no procedure returns.  For tests and demos of restart\n"
+      "(docs/reliability.md).", 2, 2, cmd_inject, c_inject },
     { "remap", "DOMAIN|--all|--rooted ROOT PORTAL SERVICE", "redirect a portal to SERVICE",
       "remap DOMAIN PORTAL SERVICE        DOMAIN's table entries for PORTAL\n"
       "remap --all PORTAL SERVICE         every invocation of PORTAL (system-wide)\n"

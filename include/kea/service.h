@@ -38,7 +38,9 @@ struct kea_service {
     int (*init)(void);
     /* Called before unloading, and on the instance a migration leaves
      * (kea_service_why == KEA_WHY_MIGRATE: the device lives on in the
-     * other instance, leave it as it is). May be NULL. */
+     * other instance, leave it as it is), and on a failed kernel-placed
+     * instance a restart replaced (KEA_WHY_RESTART: free what you hold,
+     * leave the device to the new instance). May be NULL. */
     void (*fini)(void);
     /* Live migration (optional, both or neither; docs/migration.md).
      * state_export runs in the old instance once no call is inside it:
@@ -80,6 +82,9 @@ struct kea_service {
 /* kea_service_why: why init() or fini() runs. */
 #define KEA_WHY_FRESH   0                   /* loaded / unloaded */
 #define KEA_WHY_MIGRATE 1                   /* an instance of a migration */
+#define KEA_WHY_RESTART 2                   /* a fresh instance replacing one that failed
+                                               (kernel/restart.c): set the device up again;
+                                               state_import follows if there is a checkpoint */
 /* Each object has its own (the kernel writes it through the descriptor's
  * `why`); read it in the file that holds KEA_SERVICE. */
 static volatile int kea_service_why __attribute__((unused));

@@ -56,7 +56,13 @@ struct sys_service {
     char ifaces[48];          /* its interfaces, comma-separated */
     uint32_t migrations;      /* times it moved between placements */
     uint32_t downtime_lo, downtime_hi;  /* cycles its last move held callers */
+    uint32_t rs_state;        /* SYS_RS_*: running, restarting, failed */
+    uint32_t restarts;        /* fresh instances after failures */
+    char rs_reason[64];       /* why it last failed ("" if never) */
 };
+#define SYS_RS_RUNNING    0
+#define SYS_RS_RESTARTING 1
+#define SYS_RS_FAILED     2
 
 struct sys_migration {        /* sys.migrate's report */
     uint32_t from_kernel, to_kernel;

@@ -50,6 +50,7 @@ void asm_offsets(void)
     OFFSET(ACT_OUT_UPTR, activation, out_uptr);
     OFFSET(ACT_OUT_CAP, activation, out_cap);
     OFFSET(ACT_KARGS, activation, kargs);
+    OFFSET(ACT_SINCE, activation, since);
     OFFSET(DOM_ID, domain, id);
     OFFSET(DOM_IS_KERNEL, domain, is_kernel);
     OFFSET(DOM_CR3, domain, cr3);

@@ -98,6 +98,8 @@
         movl    %ebx, %ss:ACT_DOM(%eax)
         movl    %edx, %ss:ACT_PORTAL(%eax)
         movl    $0, %ss:ACT_KARGS(%eax)
+        pushl   %ss:timer_ticks                 /* a->since: the call's deadline counts */
+        popl    %ss:ACT_SINCE(%eax)             /* from here (low word, kernel/recover.c) */
         popl    %ss:ACT_RET_EIP(%eax)
         popl    %ss:ACT_RET_ESP(%eax)
 .if \bufs

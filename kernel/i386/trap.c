@@ -93,6 +93,7 @@ void dump_trapframe(const struct trapframe *tf)
 
 static void kernel_exception(struct trapframe *tf)
 {
+    recover_kernel_fault(tf);            /* in a kernel-placed service: unwound, no return */
     printf("\n*** kernel exception %u (%s), error code %#x, at eip %08x",
            tf->trapno, trap_name(tf->trapno), tf->err, tf->eip);
     const char *fn = ksym_name(tf->eip, 0);
@@ -193,6 +194,8 @@ static void trap_dispatch(struct trapframe *tf)
         if (irq_table[irq].fn)
             irq_table[irq].fn(tf, irq_table[irq].arg);
         pic_eoi(irq);
+        if (cur && cur->depth && (tf->cs & 3))
+            deadline_check(tf);          /* a call running too long is ended (kernel/recover.c) */
         /* Preempt user-mode execution only, after the EOI: kernel code runs
          * until it sleeps, yields or returns to user mode. */
         if (need_resched && cur && (tf->cs & 3)) {

@@ -190,9 +190,27 @@ def client_stub(proc, n):
                 f"(uint32_t){outb.name}_cap : IDC_BUF_MAX,"]
     out += ["    };"]
     invoke = f"portal_invoke(IDC_PP(b->portal, {n.proc_macro(proc)}), &args)"
-    if not proc.out_words and not outb:
+    if proc.idempotent:
+        # The service failed during the call and is being restarted: the
+        # kernel holds the next call until the new instance is in place, so
+        # calling again reaches it.  The arguments are set again (a failed
+        # call leaves the words undefined); a few tries, not forever.
+        body = out[out.index("    struct idc_args args = {"):]
+        out = out[:out.index("    struct idc_args args = {")]
+        body[0] = "    args = (struct idc_args){"
+        out += ["    struct idc_args args;", "    int ret;", "    for (int idc_try = 0; ; idc_try++) {"]
+        out += ["    " + line for line in body]
+        out += [f"        ret = {invoke};",
+                "        if ((ret != -KEA_ECALLEEFAULT && ret != -KEA_ETIMEDOUT) || idc_try == 7)",
+                "            break;",
+                "    }"]
+        if not proc.out_words and not outb:
+            return out + ["    return ret;", "}"]
+        out += ["    if (ret < 0)", "        return ret;"]
+    elif not proc.out_words and not outb:
         return out + [f"    return {invoke};", "}"]
-    out += [f"    int ret = {invoke};", "    if (ret < 0)", "        return ret;"]
+    else:
+        out += [f"    int ret = {invoke};", "    if (ret < 0)", "        return ret;"]
     if outb:
         out += [f"    if ({outb.name}_len != NULL)",
                 f"        *{outb.name}_len = args.out_len;"]

@@ -86,6 +86,11 @@ class Proc:
     line: int
     doc: list
     params: list = field(default_factory=list)
+    # 'idempotent proc': calling it twice has the effect of calling it once,
+    # so the client stub calls again when the service failed during the call
+    # and was restarted (docs/reliability.md).  Not part of the signature:
+    # it changes what a client does, not the wire format.
+    idempotent: bool = False
 
     def select(self, direction, word):
         return [p for p in self.params if p.direction == direction and p.is_word == word]
@@ -180,7 +185,7 @@ def tokenize(path, text):
 # Parser
 #
 #   file   := 'interface' NAME '{' proc* '}'
-#   proc   := 'proc' NAME '(' [param (',' param)*] ')' ';'
+#   proc   := ['idempotent'] 'proc' NAME '(' [param (',' param)*] ')' ';'
 #   param  := ('in' | 'out') TYPE NAME
 #   TYPE   := 'u32' | 'i32' | 'bool' | 'handle' | 'buf' | 'str'
 
@@ -244,7 +249,7 @@ class Parser:
         self.iface_name = iface.name
         self.expect("{", "after the interface name")
         seen = {}
-        while self.peek().text == "proc":
+        while self.peek().text in ("proc", "idempotent"):
             proc = self.parse_proc(len(iface.procs))
             if proc.name in seen:
                 raise self.error(proc.line, f"duplicate procedure '{proc.name}' "
@@ -265,7 +270,10 @@ class Parser:
         return iface
 
     def parse_proc(self, number):
-        kw = self.expect("proc", "")
+        idempotent = self.peek().text == "idempotent"
+        if idempotent:
+            self.next()
+        kw = self.expect("proc", "after 'idempotent'" if idempotent else "")
         name = self.name("procedure")
         if name.text in RESERVED_PROCS:
             raise self.error(name.line, f"procedure name '{name.text}' is reserved "
@@ -273,7 +281,7 @@ class Parser:
         if f"{self.iface_name}_{name.text}" in RESERVED_FUNCS:
             raise self.error(name.line, f"procedure '{name.text}' would define "
                              f"{self.iface_name}_{name.text}(), a function of the IDC ABI")
-        proc = Proc(name.text, number, name.line, self.doc_before(kw.line))
+        proc = Proc(name.text, number, name.line, self.doc_before(kw.line), idempotent=idempotent)
         self.expect("(", "after the procedure name")
         if self.peek().text != ")":
             while True:

@@ -471,15 +471,16 @@ static void model_of(const uint16_t id[256], char *model)
 
 static void ata_fini(void);
 
-/* The interrupt portal's name: the instance a migration starts makes its
- * own while the old one's still exists, under the other name. */
+/* The interrupt portal's name: the instance a migration or a restart
+ * starts makes its own while the old one's still exists, under the other
+ * name. */
 static const char *const irq_names[2] = { "ata.irq14", "ata.irq14b" };
 
 static int make_irq_portal(void)
 {
     int r = -KEA_EEXIST;
     for (int i = 0; i < 2 && r == -KEA_EEXIST; i++) {
-        if (i && kea_service_why != KEA_WHY_MIGRATE) break;
+        if (i && kea_service_why == KEA_WHY_FRESH) break;
         r = portal_create(&kea_base_portal, (uint32_t)intr_entry, (uint32_t)&intr_srv,
                           ATAINTR_IFACE_ID, irq_names[i], &ata.irq_sys, &ata.irq_local);
     }
@@ -549,13 +550,13 @@ fail:
 /* Undo whatever init did (also after a partial init). */
 static void ata_fini(void)
 {
-    if (ata.present && kea_service_why != KEA_WHY_MIGRATE)
+    if (ata.present && kea_service_why == KEA_WHY_FRESH)
         printf("ata: %u interrupts, %u sectors read, %u written\n", ata.interrupts,
                ata.sectors_read, ata.sectors_written);
     ata.present = 0;
     if (ata.attached) {
-        if (kea_service_why != KEA_WHY_MIGRATE)
-            outb(ATA_CTRL, CTL_NIEN);   /* migrating: the other instance drives it */
+        if (kea_service_why == KEA_WHY_FRESH)
+            outb(ATA_CTRL, CTL_NIEN);   /* migrating, restarted: the other instance drives it */
         irq_detach(&kea_base_irq, ATA_IRQ);
     }
     if (ata.have_portal) {

@@ -4,8 +4,13 @@
  * releasing them, as the kernel reports it) for the ATA driver, a 4 MiB
  * RAM disk full of data and simplefs, each way; and what one block read
  * costs through the ATA driver and the RAM disk in each placement, before
- * and after the moves.  Output: "BENCH name value" lines; a service that
- * cannot be loaded (no disk) gives no line. */
+ * and after the moves.  Then restart time (docs/reliability.md): a fault
+ * injected into the ATA driver, user-placed (restart) and kernel-placed
+ * (demotion to a user domain), measured as the instructions of the block
+ * read that strikes it: the fault, its unwinding, the wait for the
+ * restart, the restart and the stub's second call, served by the new
+ * instance.  Output: "BENCH name value" lines; a service that cannot be
+ * loaded (no disk) gives no line. */
 #include <stdio.h>
 #include <string.h>
 #include <kea/sysinfo.h>
@@ -37,7 +42,7 @@ static void downtime(const char *row, const char *name, const char *to)
     struct sys_migration m;
     size_t len = 0;
     snprintf(spec, sizeof spec, "%s %s", name, to);
-    if (sys_migrate(&kea_base_sys, spec, &m, sizeof m, &len) == 0)
+    if (sys_migrate(&kea_base_sys, spec, &m, sizeof m, &len) == 0 && row[0])
         printf("BENCH %s %u\n", row, m.downtime_lo);
 }
 
@@ -51,6 +56,27 @@ static void read_cost(const char *row, const char *name, uint32_t blocks)
     uint64_t t0 = rdtsc();
     for (int i = 0; i < CALLS; i++) block_read(&b, 0, blocks, buf, sizeof buf, &len);
     printf("BENCH %s %u\n", row, (unsigned)((rdtsc() - t0) / CALLS));
+}
+
+/* Instructions from a fault (armed at the next call) to the first call
+ * served by the new instance: one block read, averaged over `n` faults. */
+static void restart_time(const char *row, const char *kind, int back_to_kernel, int n)
+{
+    kea_binding_t b;
+    size_t len;
+    char spec[48];
+    uint64_t sum = 0;
+    if (BLOCK_BIND("ata", &b) < 0) return;
+    for (int i = 0; i < n; i++) {
+        if (back_to_kernel) downtime("", "ata", "kernel");
+        block_read(&b, 0, 1, buf, sizeof buf, &len);          /* warm */
+        snprintf(spec, sizeof spec, "inject ata %s", kind);
+        if (sys_recovery(&kea_base_sys, spec) < 0) return;
+        uint64_t t0 = rdtsc();
+        if (block_read(&b, 0, 1, buf, sizeof buf, &len) < 0) return;
+        sum += rdtsc() - t0;
+    }
+    printf("BENCH %s %u\n", row, (unsigned)(sum / (uint64_t)n));
 }
 
 int main(void)
@@ -79,6 +105,10 @@ int main(void)
         downtime("migrate_simplefs_downtime_to_user", "simplefs", "user");
         downtime("migrate_simplefs_downtime_to_kernel", "simplefs", "kernel");
     }
+    /* ata is in the kernel again here. */
+    sys_recovery(&kea_base_sys, "policy ata max=7 window=1");
+    restart_time("restart_ata_kernel_demoted", "null", 1, 5);
+    restart_time("restart_ata_user", "null", 0, 5);
     printf("migbench: done\n");
     return 0;
 }

@@ -9,7 +9,8 @@ ROWS = ("plain function call", "null IDC round trip, user -> user domain", "thre
         "kernel -> kernel-placed service", "boot: kmain -> shell prompt", "remap + unremap",
         "migration downtime, ATA driver kernel -> user",
         "migration downtime, 4 MiB RAM disk kernel -> user", "migration downtime, simplefs user -> kernel",
-        "ATA block read (1 sector), driver migrated to a user domain")
+        "ATA block read (1 sector), driver migrated to a user domain",
+        "restart: fault in the user-placed ATA driver", "restart: fault in the kernel-placed ATA driver")
 
 
 def test_bench_reports_every_figure(h):

@@ -61,7 +61,7 @@ def test_demo_list(h):
     p = subprocess.run(["scripts/demo.sh", os.path.join(ROOT, "build", "kernel.elf")], cwd=ROOT,
                        capture_output=True, text=True, timeout=600)
     check(p.returncode == 0, p.stdout + p.stderr)
-    for name in ("placement", "upgrade", "compress", "rooted", "migrate"):
+    for name in ("placement", "upgrade", "compress", "rooted", "migrate", "restart"):
         check(re.search(rf"^\s+{name}\s+\S", p.stdout, re.M), f"{name} not listed:\n{p.stdout}")
 
 
@@ -158,3 +158,17 @@ def test_demo_migrate(h):
     check(re.search(r'd\d+ \[label="ata", shape=ellipse\]', out), "the graph has no domain for ata")
     check("migcopy: done, every copy intact" in out, "the copies were not intact")
     check_transcript("migrate", out)
+
+
+def test_demo_restart(h):
+    """Faults strike the ATA driver under a file copy: five in a user domain
+    (each followed by a restart), one in the kernel (the driver demoted);
+    the copy finds every file intact."""
+    out = _demo("restart")
+    restarts = re.findall(r"restart: ata restarted in ata \(([^)]*)\): restart (\d+)", out)
+    check([int(n) for _, n in restarts] == [1, 2, 3, 4, 5, 6], f"restarts: {restarts}")
+    check("deadline 200 ms passed" in restarts[4][0], f"the loop was not ended by its deadline: {restarts}")
+    check(re.search(r"in kernel-placed service ata \(thread \d+\): call unwound to its IDC boundary", out)
+          and "restart: ata demoted from the kernel to a user domain" in out, "no demotion")
+    check("migcopy: done, every copy intact" in out, "the copy saw the faults")
+    check_transcript("restart", out)

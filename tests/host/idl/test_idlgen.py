@@ -266,7 +266,47 @@ def test_doc_example():
             assert flat in client_h or flat in server_h, f"docs show {flat!r}, not generated"
 
 
+# ---------------------------------------------------------------------------
+# 'idempotent proc': the stub calls again after the callee failed
+# (docs/reliability.md); the id and the wire format do not change.
+
+IDEM = """interface idm {
+    idempotent proc read(in u32 first, out buf data);
+    proc write(in u32 first, in buf data);
+    idempotent proc sync();
+}"""
+
+
+def test_idempotent():
+    assert iface_id(IDEM) == iface_id(IDEM.replace("idempotent ", "")), "idempotent changed the id"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "idm.idl")
+        with open(path, "w") as f:
+            f.write(IDEM)
+        p = run_gen("-o", tmp, path)
+        assert p.returncode == 0, p.stderr
+        with open(os.path.join(tmp, "idm_client.c")) as f:
+            src = f.read()
+        stubs = {m.group(1): m.group(0) for m in re.finditer(r"\nint idm_(\w+)\(.*?\n}", src, re.S)}
+        assert set(stubs) == {"read", "write", "sync"}, stubs.keys()
+        for name in ("read", "sync"):
+            assert "-KEA_ECALLEEFAULT" in stubs[name] and "for (int idc_try" in stubs[name], \
+                f"idm_{name} does not call again"
+        assert "idc_try" not in stubs["write"], "idm_write calls again though not idempotent"
+        p = subprocess.run(["gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only",
+                            "-I", os.path.join(ROOT, "include"), "-I", tmp,
+                            os.path.join(tmp, "idm_client.c")], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "bad.idl")
+        with open(path, "w") as f:
+            f.write("interface bad {\n    idempotent read();\n}")
+        p = run_gen("-o", tmp, path)
+        assert p.returncode == 1 and "bad.idl:2:" in p.stderr and "'idempotent'" in p.stderr, p.stderr
+
+
 group("gen-errors", test_errors)
 group("gen-ids", test_ids)
 group("gen-doc-example", test_doc_example)
+group("gen-idempotent", test_idempotent)
 group.exit()

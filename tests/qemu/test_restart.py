@@ -1,0 +1,313 @@
+"""Issue 10: restart of failed services (kernel/restart.c, docs/reliability.md).
+A user-placed service that faults is replaced by a fresh instance of the same
+object in the same placement through migration's machinery: its portal keeps
+its id, the faulting call ends with "callee faulted", the next call reaches the
+new instance.  The restart policy (limit, window) marks a service that keeps
+failing as failed (callers get "dead") until an operator's `restart`; a
+service with state hooks restarts from its last checkpoint."""
+import os, re
+from kea import check
+import shellboot
+
+RESTARTED = r"restart: (\S+) restarted in (the kernel|\S+) \(([^)]*)\)(, from its checkpoint)?: restart (\d+)"
+SMASH = "x" * 64                                    # past svc_distro's 16-byte stack buffer
+
+
+def _boot(h):
+    shellboot.boot_shell(h, modules=[os.path.join(h.build, p) for p in
+                                     ("rt.o", "shell.o", "svc/svc_distro.o", "svc/svc_migr.o")])
+
+
+def _load(h, module, name):
+    out = h.cmd(f"load {module} user as {name}")
+    m = re.search(rf"loaded {name} from {module} in a user domain \(domain (\d+)\)", out)
+    check(m, f"load {module}:\n{out}")
+    return int(m.group(1))
+
+
+def _state(h, name):
+    """(domain serving, inits, calls) of an svctest service."""
+    out = h.cmd(f"call {name}.svctest where")
+    w = re.search(r": status 0 \(ok\); words (\d+) ", out)
+    out2 = h.cmd(f"call {name}.svctest state")
+    s = re.search(r": status 0 \(ok\); words \d+ (\d+) (\d+)", out2)
+    check(w and s, f"{name} does not answer:\n{out}\n{out2}")
+    return int(w.group(1)), int(s.group(1)), int(s.group(2))
+
+
+def _portal_id(h, name):
+    m = re.search(rf"^\s*(\d+)\s+{re.escape(name)}\s", h.cmd("portals"), re.M)
+    check(m, f"no portal {name}")
+    return int(m.group(1))
+
+
+def _smash(h, name, want=RESTARTED):
+    """A stack smash the service's canary catches: it panics inside the call.
+    The restarter reports on the console when it is done, after the prompt
+    perhaps: wait for its line (`want`), from where the call began."""
+    start = len(h.out)
+    out = h.cmd(f"call {name}.svctest smash {SMASH}")
+    check("status -6 (callee faulted)" in out, f"the smash did not fault:\n{out}")
+    for _ in range(30):
+        m = re.search(want, h.out[start:])
+        if m:
+            return m
+        h.cmd("sleep 100")
+    check(False, f"no /{want}/ after the fault:\n{h.out[start:]}")
+
+
+def _alive(h):
+    check(re.search(r"pages in use", h.cmd("mem")), "the kernel no longer answers")
+    check("kernel exception" not in h.out and "kernel panic" not in h.out, "the kernel faulted")
+
+
+def test_fault_restarts_user_service(h):
+    """A fault inside the service: the call gets "callee faulted", the
+    service is restarted in a fresh domain (its init runs again), the portal
+    id is the same, and `services` shows the restart and its reason."""
+    _boot(h)
+    dom = _load(h, "svc_distro.o", "du")
+    pid = _portal_id(h, "du.svctest")
+    d0, inits0, _ = _state(h, "du")
+    check(d0 == dom and inits0 == 1, f"before: domain {d0}, inits {inits0}")
+    m = _smash(h, "du")
+    check(m.group(1) == "du" and "exited inside a call" in m.group(3) and m.group(5) == "1",
+          f"restart line: {m.group(0)}")
+    d1, inits1, calls1 = _state(h, "du")
+    check(d1 != dom and inits1 == 1 and calls1 == 2,
+          f"after: domain {d1} (was {dom}), inits {inits1}, calls {calls1}: not a fresh instance")
+    check(_portal_id(h, "du.svctest") == pid, "the portal id changed")
+    out = h.cmd("services")
+    check(re.search(r"state running, 1 restart, last failure: exited inside a call", out), out)
+    # A second fault, a second restart.
+    m = _smash(h, "du")
+    check(m.group(5) == "2", m.group(0))
+    check(_state(h, "du")[1:] == (1, 2), "not a fresh instance after the second restart")
+    check("unloaded du" in h.cmd("unload du"), "du does not unload")
+    _alive(h)
+
+
+def test_restart_limit_marks_failed(h):
+    """More failures within the window than the policy allows: the service is
+    marked failed, its callers get "dead"; `restart` brings it back."""
+    _boot(h)
+    _load(h, "svc_distro.o", "du")
+    out = h.cmd("policy du max=2 window=60000")
+    check("policy du: max=2 window=60000" in out, out)
+    for _ in range(2):
+        _smash(h, "du")
+    _smash(h, "du", r"restart: du failed 3 times within 60000 ms \(limit 2\): marked failed")
+    out = h.cmd("call du.svctest where")
+    check("status -2 " in out, f"a failed service answered:\n{out}")
+    check("state failed, 2 restarts" in h.cmd("services"), "services does not show it failed")
+    out = h.cmd("restart du")
+    check(re.search(r"restart: du restarted in du \(restart command\): restart 3", out), out)
+    check(_state(h, "du")[1] == 1, "not answering after the operator's restart")
+    check("policy nosuch: max=5" in h.cmd("policy nosuch"), "the default row is not shown")
+    check("not KEY=NUMBER" in h.cmd("policy du max"), "a bad policy was accepted")
+    check("no service named 'nosuch'" in h.cmd("restart nosuch"), "restart of nothing")
+    _alive(h)
+
+
+def test_restart_from_checkpoint(h):
+    """A service with state hooks restarts from its last checkpoint: taken on
+    request, and by the policy after every N calls."""
+    _boot(h)
+    _load(h, "svc_migr.o", "sm")
+    for _ in range(4):
+        _state(h, "sm")                             # two calls each
+    out = h.cmd("checkpoint sm")
+    check(re.search(r"checkpoint: sm: 12 bytes", out), out)
+    _, _, calls = _state(h, "sm")                   # the checkpoint holds 9
+    out = h.cmd("restart sm")
+    check(re.search(r"restart: sm restarted in sm \(restart command\), from its checkpoint", out), out)
+    _, _, after = _state(h, "sm")
+    check(after == 8 + 2, f"{after} calls after the restart: want the checkpoint's 8 + 2")
+    # Checkpoints by policy: every 3 calls.
+    check("ckcalls=3" in h.cmd("policy sm ckcalls=3"), "policy not set")
+    for _ in range(3):
+        _state(h, "sm")
+    h.cmd("sleep 200")
+    _, _, before = _state(h, "sm")
+    out = h.cmd("restart sm")
+    check("from its checkpoint" in out, out)
+    _, _, after = _state(h, "sm")
+    check(before - 6 <= after - 2 <= before, f"{after} calls after the restart, {before} before it: "
+          "the policy's checkpoint is not recent")
+    _alive(h)
+
+
+KINDS = {"null": "page fault", "wild": "page fault", "div": "divide error", "ud": "invalid opcode",
+         "stack": "page fault"}
+
+
+def test_inject_each_kind(h):
+    """`inject SERVICE KIND` arms one fault at the next call, in the service's
+    placement: each faulting kind ends that call with "callee faulted" and
+    restarts the service, which then answers; garbage comes back as a status;
+    refusals say why."""
+    _boot(h)
+    _load(h, "svc_migr.o", "si")
+    h.cmd("load svc_migr.o kernel as sk")
+    check("max=7" in h.cmd("policy si max=7 window=1"), "policy")
+    n = 0
+    for kind, trap in KINDS.items():
+        out = h.cmd(f"inject si {kind}")
+        check(f"inject: {kind} armed in si" in out, out)
+        start = len(h.out)
+        out = h.cmd("call si.svctest where")
+        check("status -6 (callee faulted)" in out, f"{kind}: the call did not fault:\n{out}")
+        n += 1
+        for _ in range(30):
+            m = re.search(RESTARTED, h.out[start:])
+            if m:
+                break
+            h.cmd("sleep 100")
+        check(m and trap in m.group(3) and int(m.group(5)) == n, f"{kind}: no restart for a {trap}:\n"
+              + h.out[start:])
+        check(_state(h, "si")[1] == 1, f"{kind}: si does not answer after its restart")
+    out = h.cmd("inject si garbage")
+    out = h.cmd("call si.svctest where")
+    check(re.search(r"status 2125269933\b", out), f"garbage not returned:\n{out}")
+    check(_state(h, "si")[1] == 1, "si does not answer after the garbage")
+    check("is not a kind of fault" in h.cmd("inject si bogus"), "a bogus kind was accepted")
+    check("cannot be contained there" in h.cmd("inject sk stack"), "a kernel stack overflow was armed")
+    h.cmd("policy si deadline=0")
+    check("its policy has no deadline" in h.cmd("inject si loop"), "an endless loop was armed")
+    check(f"state running, {n} restarts" in h.cmd("services"), "services does not count the restarts")
+    _alive(h)
+
+
+def test_deadline_ends_a_looping_call(h):
+    """A call looping in a user-placed service past the service's deadline is
+    aborted (the caller gets "timed out") and the service restarted; a looping
+    service is unloaded once its deadline has ended the call inside it."""
+    _boot(h)
+    _load(h, "svc_migr.o", "hs")
+    check("deadline=400" in h.cmd("policy hs deadline=400"), "policy")
+    h.cmd("inject hs loop")
+    start = len(h.out)
+    h.cmd("call hs.svctest where &")
+    for _ in range(40):
+        if re.search(RESTARTED, h.out[start:]) and "timed out" in h.out[start:]:
+            break
+        h.cmd("sleep 100")
+    out = h.out[start:]
+    check(re.search(r"past its 400 ms deadline in hs", out), f"no deadline:\n{out}")
+    check(re.search(r"hs\.svctest\.where: status -17 \(", out), f"the caller did not time out:\n{out}")
+    m = re.search(RESTARTED, out)
+    check(m and "deadline 400 ms passed" in m.group(3), f"no restart:\n{out}")
+    check(_state(h, "hs")[1] == 1, "hs does not answer after the restart")
+    # Unload of a service with a thread looping inside: refused at first,
+    # done with --force once the deadline has ended the call.
+    check("deadline=1500" in h.cmd("policy hs deadline=1500"), "policy")
+    h.cmd("inject hs loop")
+    h.cmd("call hs.svctest where &")
+    h.cmd("sleep 100")
+    check("is in use" in h.cmd("unload hs"), "unload was not refused while a thread loops inside")
+    out = h.cmd("unload hs --force", timeout=30)
+    check("unloaded hs" in out, f"the looping service was not unloaded:\n{out}")
+    check(not re.search(r"^\s+hs\s", h.cmd("services"), re.M), "hs still listed")
+    _alive(h)
+
+
+def test_kernel_placed_fault_demotes(h):
+    """A fault in a kernel-placed service's code is unwound to the IDC
+    boundary (the caller gets "callee faulted") and the service is demoted:
+    restarted in a user domain.  Its next fault is contained by the hardware."""
+    _boot(h)
+    h.cmd("load svc_migr.o kernel as ks")
+    check("max=7" in h.cmd("policy ks max=7 window=1"), "policy")
+    check("at most 7" in h.cmd("policy ks max=100"), "a limit past the remembered failures")
+    for kind in ("null", "div", "ud", "wild"):
+        if not re.search(r"words 0 ", h.cmd("call ks.svctest where")):
+            check("migrated ks" in h.cmd("migrate ks kernel"), f"{kind}: ks did not move back")
+        h.cmd(f"inject ks {kind}")
+        start = len(h.out)
+        out = h.cmd("call ks.svctest where")
+        check("status -6 (callee faulted)" in out, f"{kind}: the call did not fault:\n{out}")
+        for _ in range(30):
+            if re.search(RESTARTED, h.out[start:]):
+                break
+            h.cmd("sleep 100")
+        out = h.out[start:]
+        check(re.search(r"in kernel-placed service ks \(thread \d+\): call unwound", out) and
+              "restart: ks demoted from the kernel to a user domain" in out and
+              re.search(r"restart: ks restarted in ks ", out), f"{kind}: not demoted:\n{out}")
+        check(_state(h, "ks")[0] != 0, f"{kind}: ks does not serve from a user domain")
+    _alive(h)
+
+
+RSLOAD = (r"rsload: (\d+) faults injected, (\d+) restarts, (\d+) writes acknowledged, (\d+) errors, "
+          r"(\d+) lost")
+
+
+def _disk(h, name):
+    path = os.path.join(h.build, f"test-restart-{name}.img")
+    with open(path, "wb") as f:
+        f.truncate(4 * 1024 * 1024)
+    return ["-drive", f"file={path},format=raw,if=ide,index=0"]
+
+
+def _driver_under_load(h, faults, where, extra=""):
+    shellboot.boot_shell(h, extra=_disk(h, where), modules=[
+        os.path.join(h.build, p) for p in
+        ("rt.o", "shell.o", "services/ata.o", "services/simplefs.o", "demoapps/rsload.o")])
+    check("loaded ata" in h.cmd(f"load ata.o {where}"), "ata does not load")
+    check("loaded simplefs" in h.cmd("load simplefs.o kernel"), "simplefs does not load")
+    check("deadline=100" in h.cmd("policy ata max=7 window=1 deadline=100"), "policy")
+    start = len(h.out)
+    h.cmd(f"spawn --wait --rights all rsload.o {faults}{extra}", timeout=600)
+    out = h.out[start:]
+    m = re.search(RSLOAD, out)
+    check(m, f"rsload did not finish:\n{out[-3000:]}")
+    injected, restarts, writes, errors, lost = map(int, m.groups())
+    print(f"rsload ({where}): {injected} faults injected, {restarts} restarts, {writes} writes "
+          f"acknowledged, {errors} errors, {lost} lost")
+    check(restarts >= faults and injected == restarts, f"{injected} faults, {restarts} restarts")
+    check(errors == 0 and lost == 0, f"{errors} errors, {lost} lost:\n" +
+          "\n".join(re.findall(r"rsload: round.*", out)[:10]))
+    check(writes > 0, "nothing written")
+    faults_seen = len(re.findall(r"kea: .* in (?:domain ata|kernel-placed service ata)|past its \d+ ms "
+                                 r"deadline in ata", out))
+    check(faults_seen == injected, f"{faults_seen} faults reported for {injected} injected")
+    _alive(h)
+    return out
+
+
+def test_1000_faults_in_user_placed_driver(h):
+    """1,000 faults of random kinds injected into the user-placed ATA driver
+    while an application writes and reads checksummed files through simplefs
+    on its disk: each is followed by a restart, the block stubs retry the
+    calls the driver failed in, and no acknowledged write is lost."""
+    _driver_under_load(h, 1000, "user")
+
+
+def test_100_faults_in_kernel_placed_driver(h):
+    """100 faults of the kinds the kernel contains (null, wild, div, ud) in
+    the kernel-placed ATA driver under the same load: each is unwound, the
+    driver demoted to a user domain (and moved back for the next one); the
+    kernel survives and the workload completes."""
+    out = _driver_under_load(h, 100, "kernel", " kernel")
+    check(len(re.findall(r"restart: ata demoted from the kernel to a user domain", out)) == 100,
+          "not every fault demoted the driver")
+
+
+def test_kernel_placed_stack_protector_failure_demotes(h):
+    """A stack smash in a kernel-placed service (the distro build's canary)
+    no longer halts the kernel: the call is unwound, the service demoted."""
+    _boot(h)
+    out = h.cmd("load svc_distro.o kernel as dk")
+    check("loaded dk from svc_distro.o in the kernel" in out, out)
+    start = len(h.out)
+    out = h.cmd(f"call dk.svctest smash {SMASH}")
+    check("status -6 (callee faulted)" in out, f"the smash did not fault:\n{out}")
+    for _ in range(30):
+        if re.search(RESTARTED, h.out[start:]):
+            break
+        h.cmd("sleep 100")
+    out = h.out[start:]
+    check("stack protector failure in kernel-placed service dk" in out and
+          "restart: dk demoted from the kernel to a user domain" in out, f"not demoted:\n{out}")
+    check(_state(h, "dk")[0] != 0, "dk does not serve from a user domain")
+    _alive(h)
