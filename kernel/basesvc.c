@@ -414,10 +414,11 @@ static int name_owned_by_other(const struct domain *d, const char *name)
     memcpy(prefix, name, n);
     prefix[n] = 0;
     if (strcmp(prefix, d->name) == 0) return 0;
+    struct service *s = service_by_name(prefix);
+    if (s && migrate_is_heir(s, d)) return 0;   /* s's new instance, while it replaces s */
     struct domain *o = domain_by_name(prefix);
     if (o && o != d) return 1;
-    struct service *s = service_by_name(prefix);
-    return s && s->dom != d && !migrate_is_heir(s, d);
+    return s && s->dom != d;
 }
 
 static int po_create(void *self, uint32_t handler, uint32_t arg, uint32_t iface_id,

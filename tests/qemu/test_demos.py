@@ -17,11 +17,25 @@ DEMOS_MD = os.path.join(ROOT, "docs", "demos.md")
 
 
 def _pattern(line):
-    """A transcript line as a regex: numbers (figures, ids) may differ, and
-    so may the spaces that align columns around them."""
-    parts = re.split(r"(\d+|\s+)", line.rstrip())
-    rx = "".join(r"\d+" if p.isdigit() else r"\s+" if p.isspace() else re.escape(p) for p in parts if p)
-    return re.compile(rx)
+    """A transcript line as a regex: numbers (figures, ids, 1,234-style
+    figures, 8-digit hex addresses) may differ, and so may the spaces that align columns around
+    them and the plural of the word after a number ("1 caller", "2 callers")."""
+    num = lambda p: re.fullmatch(r"\d+(?:,\d{3})*", p)
+    parts = [p for p in re.split(r"(\b[0-9a-f]{8}\b|\d+(?:,\d{3})*|\s+)", line.rstrip()) if p]
+    rx = []
+    for i, p in enumerate(parts):
+        if re.fullmatch(r"[0-9a-f]{8}", p) and not p.isdigit():
+            rx.append(r"[0-9a-f]{8}")
+        elif num(p):
+            rx.append(r"\d+(?:,\d{3})*")
+        elif p.isspace():
+            rx.append(r"\s+")
+        elif i >= 2 and parts[i - 1].isspace() and num(parts[i - 2]) and re.match(r"[a-z]+", p):
+            word = re.match(r"[a-z]+", p).group(0)
+            rx.append(re.escape(word.removesuffix("s")) + "s?" + re.escape(p[len(word):]))
+        else:
+            rx.append(re.escape(p))
+    return re.compile("".join(rx))
 
 
 def check_transcript(name, out):
