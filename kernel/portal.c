@@ -125,7 +125,7 @@ int kportal_grant(struct domain *to, struct portal *p) { return portal_grant_fro
  * as the granter.  Entries granted by other domains may take at most
  * GRANTS_MAX slots, so a granter, even a consented one, can never fill a
  * table: the domain's own binds always find room.  The consent and right
- * checks are the caller's (basesvc.c po_grant). */
+ * checks are the caller's (base/portal.c po_grant). */
 int portal_grant_from(struct domain *from, struct domain *to, struct portal *p)
 {
     if (!to || !to->alive || !p) return -KEA_EINVAL;

@@ -222,7 +222,7 @@ void idc_syscall(struct trapframe *tf);
 int  domain_call(struct domain *d, uint32_t fn, uint32_t arg);  /* run fn(arg) there */
 int  portal_call(struct portal *p, uint32_t proc, struct idc_args *a); /* no table lookup */
 
-/* basesvc.c, sysinfo.c, kbench.c: the base services */
+/* base/base.c, base/thread.c, base/sys.c, base/bench.c: the base services */
 void basesvc_init(void);
 void basesvc_thread_exited(int tid, int status);
 struct portal *sysinfo_portal(void);

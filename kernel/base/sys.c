@@ -7,12 +7,13 @@
 #include <string.h>
 #include <kea/sysinfo.h>
 #include <kea/tls.h>
-#include "kernel.h"
-#include "proc.h"
-#include "idc.h"
+#include "../kernel.h"
+#include "../proc.h"
+#include "caller.h"
+#include "../idc.h"
 #include "sys_server.h"
-#include "service.h"
-#include "load.h"
+#include "../service.h"
+#include "../load.h"
 
 /* Copy records produced by get(i, rec) for i = start.. into out. */
 static int page(uint32_t start, uint32_t limit, size_t recsize, void *out, size_t cap,
@@ -190,11 +191,6 @@ static int ksys_read_module(void *self, const char *name, uint32_t offset, void 
     memcpy(data, m->data + offset, n);
     *len = n;
     return 0;
-}
-
-static struct domain *caller_domain(void)
-{
-    return cur->depth > 0 ? cur->act[cur->depth - 1].dom : cur->root;
 }
 
 /* load and unload explain every refusal on the console, once (where the
