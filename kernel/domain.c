@@ -79,7 +79,7 @@ struct domain *domain_by_name(const char *name)
     return 0;
 }
 
-int domain_count(void) { return MAX_DOMAINS; }
+int domain_capacity(void) { return MAX_DOMAINS; }
 
 uint32_t domain_default_quota(void)
 {

@@ -86,7 +86,7 @@ static void hold(struct service *s, int on)
     for (uint32_t i = 0; i < s->nifaces; i++) {
         struct portal *p = s->was[i];
         if (!p) continue;
-        if (on) portal_get(p);
+        if (on) portal_hold(p);
         p->held = on;
         if (!on) portal_put(p);
     }
@@ -336,8 +336,8 @@ static uint32_t translate(const struct kobj *from, const struct kobj *to, uint32
  * One whose entry or argument is not in the object stays behind. */
 static void move_own_portals(struct service *s, struct service *n)
 {
-    for (int i = 0; i < portal_count(); i++) {
-        struct portal *p = portal_at(i);
+    for (int i = 0; i < portal_capacity(); i++) {
+        struct portal *p = portal_by_id(i);
         if (!p || !p->dom) continue;
         int mine = s->where == PLACE_USER ? p->dom == s->dom
                  : p->dom == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0;

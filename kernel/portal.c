@@ -38,10 +38,10 @@ static uint32_t name_hash(const char *s)
 }
 
 struct portal *portal_by_id(int id) { return id >= 0 && id < MAX_SYS_PORTALS ? portals[id] : 0; }
-struct portal *portal_at(int i) { return portal_by_id(i); }
-int portal_count(void) { return MAX_SYS_PORTALS; }
+int portal_capacity(void) { return MAX_SYS_PORTALS; }
 
-static void portal_hold(struct portal *p) { if (p) p->refs++; }
+/* A reference held outside portal tables (pagers, migration's held portals). */
+void portal_hold(struct portal *p) { if (p) p->refs++; }
 void portal_put(struct portal *p);
 
 static void portal_drop(struct portal *p)
@@ -85,8 +85,7 @@ struct portal *kportal_create(struct domain *d, const char *name, idc_handler_t 
     return p;
 }
 
-/* References held by the kernel outside portal tables (pagers). */
-void portal_get(struct portal *p) { portal_hold(p); }
+/* Drops a reference portal_hold() took. */
 void portal_put(struct portal *p) { portal_drop(p); }
 
 static void undo_remaps_to(struct portal *p);
@@ -156,7 +155,7 @@ int portal_grant_from(struct domain *from, struct domain *to, struct portal *p)
 void portal_forget_granter(struct domain *d)
 {
     uint32_t f = irq_save();
-    for (int id = 0; id < domain_count(); id++) {
+    for (int id = 0; id < domain_capacity(); id++) {
         struct domain *t = domain_at(id);
         if (!t || t == d) continue;
         for (int l = 0; l < IDC_MAX_PORTALS; l++) {
@@ -416,7 +415,7 @@ static void undo_remaps_to(struct portal *p)
             portals[i]->global = 0;
             portal_drop(p);
         }
-    for (int id = 0; id < domain_count(); id++) {
+    for (int id = 0; id < domain_capacity(); id++) {
         struct domain *d = domain_at(id);
         if (!d) continue;
         for (int l = 0; l < IDC_MAX_PORTALS; l++) {

@@ -162,7 +162,7 @@ int  domain_copy(struct domain *from, uint32_t va, uint32_t npages, struct domai
 void *domain_kva(struct domain *d, uint32_t va);  /* kernel view of a mapped user page byte */
 struct actslot *slot_get(struct domain *d);
 void slot_put(struct domain *d, struct actslot *s);
-int  domain_count(void);
+int  domain_capacity(void);           /* slots in the domain table, used or not */
 struct domain *domain_at(int i);
 uint32_t domain_default_quota(void);    /* pages: a quarter of memory */
 int  domain_set_quota(struct domain *actor, struct domain *d, uint32_t pages);
@@ -196,14 +196,13 @@ int  portal_reclaim_names(const char *service, struct domain *owner);
 void portal_kill_domain(struct domain *d);
 void kportal_revoke(struct portal *p);
 void portal_retarget(struct portal *p, struct domain *d, idc_handler_t h, void *arg, const void *owner);
-void portal_get(struct portal *p);
+void portal_hold(struct portal *p);   /* a reference outside portal tables; portal_put drops it */
 void portal_put(struct portal *p);
 int  kportal_release(struct domain *d, int local);
 void portal_release_table(struct domain *d);
 struct portal *portal_by_id(int id);
 struct portal *portal_by_name(const char *name);
-struct portal *portal_at(int i);
-int  portal_count(void);
+int  portal_capacity(void);           /* slots in the system portal table, used or not */
 int  remap_local(struct domain *actor, struct domain *d, int local, struct portal *to);
 int  unremap_local(struct domain *actor, struct domain *d, int local);
 int  remap_global(struct domain *actor, struct portal *p, struct portal *to);

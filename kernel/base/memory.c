@@ -137,7 +137,7 @@ static int mem_pager(void *self, uint32_t dom, uint32_t local)
     if (local >= IDC_MAX_PORTALS || !c->ptab[local].cur) return -KEA_EBADPORTAL;
     struct portal *p = c->ptab[local].cur;
     if (p->iface_id != PAGER_IFACE_ID) return -KEA_EIFACE;
-    portal_get(p);
+    portal_hold(p);
     if (d->pager) portal_put(d->pager);
     d->pager = p;
     return 0;
