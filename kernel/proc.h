@@ -146,13 +146,21 @@ struct portal {
  * k prefix (kportal_create), so that the two stay apart in GDB once service
  * symbols are loaded (docs/debugging.md). */
 
-/* domain.c: domains, their page tables and activation slots */
+/* domain.c: domains, their quotas and activation slots */
 extern struct domain *kernel_domain;
 void domains_init(void);
 struct domain *kdomain_create(const char *name, uint32_t rights);
 int  kdomain_destroy(struct domain *d);
 struct domain *domain_by_id(int id);
 struct domain *domain_by_name(const char *name);
+struct actslot *slot_get(struct domain *d);
+void slot_put(struct domain *d, struct actslot *s);
+int  domain_capacity(void);           /* slots in the domain table, used or not */
+struct domain *domain_at(int i);
+uint32_t domain_default_quota(void);    /* pages: a quarter of memory */
+int  domain_set_quota(struct domain *actor, struct domain *d, uint32_t pages);
+
+/* vm.c: a domain's user address space (page tables, user pages) */
 int  domain_map(struct domain *d, uint32_t va, uint32_t npages, int writable, uint8_t **kva_out);
 int  domain_unmap(struct domain *d, uint32_t va, uint32_t npages);
 int  domain_insert(struct domain *d, uint32_t va, void *page, int writable);
@@ -160,12 +168,7 @@ int  domain_accessed(struct domain *d, uint32_t va, int *accessed, int *dirty);
 int  domain_share(struct domain *from, uint32_t va, uint32_t npages, struct domain *to, uint32_t to_va, int writable);
 int  domain_copy(struct domain *from, uint32_t va, uint32_t npages, struct domain *to, uint32_t to_va);
 void *domain_kva(struct domain *d, uint32_t va);  /* kernel view of a mapped user page byte */
-struct actslot *slot_get(struct domain *d);
-void slot_put(struct domain *d, struct actslot *s);
-int  domain_capacity(void);           /* slots in the domain table, used or not */
-struct domain *domain_at(int i);
-uint32_t domain_default_quota(void);    /* pages: a quarter of memory */
-int  domain_set_quota(struct domain *actor, struct domain *d, uint32_t pages);
+void domain_free_pages(struct domain *d);         /* every user page and page table */
 
 /* thread.c: threads, their creation, exit and reaping */
 struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *arg);
