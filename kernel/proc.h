@@ -40,7 +40,7 @@ struct actslot {
 #define SLOT_IN(s)        SLOT_STACK_TOP(s)
 #define SLOT_OUT(s)       (SLOT_STACK_TOP(s) + 0x1000u)
 
-struct rooted_map;                   /* portal.c: domain-rooted remaps of one root */
+struct rooted_map;                   /* remap.c: domain-rooted remaps of one root */
 
 struct portal_slot {
     struct portal *cur;             /* what this local id reaches */
@@ -189,7 +189,7 @@ void scheduler(void) __attribute__((noreturn));
 void sleep_ticks(uint32_t ticks);
 void set_kstack(uint32_t top);      /* TSS esp0 and SYSENTER_ESP */
 
-/* portal.c: portals, their tables and remapping */
+/* portal.c: portals and their tables */
 struct portal *kportal_create(struct domain *d, const char *name, idc_handler_t h, void *arg,
                              uint32_t iface_id, uint32_t in_max, uint32_t out_max);
 int  kportal_grant(struct domain *to, struct portal *p);          /* returns the local id */
@@ -202,10 +202,12 @@ void portal_retarget(struct portal *p, struct domain *d, idc_handler_t h, void *
 void portal_hold(struct portal *p);   /* a reference outside portal tables; portal_put drops it */
 void portal_put(struct portal *p);
 int  kportal_release(struct domain *d, int local);
-void portal_release_table(struct domain *d);
 struct portal *portal_by_id(int id);
 struct portal *portal_by_name(const char *name);
 int  portal_capacity(void);           /* slots in the system portal table, used or not */
+
+/* remap.c: the three kinds of remapping, rooted maps */
+void portal_release_table(struct domain *d);
 int  remap_local(struct domain *actor, struct domain *d, int local, struct portal *to);
 int  unremap_local(struct domain *actor, struct domain *d, int local);
 int  remap_global(struct domain *actor, struct portal *p, struct portal *to);
@@ -216,6 +218,7 @@ struct portal *rooted_lookup(const struct rooted_map *m, const struct portal *p)
 int  rooted_count(const struct domain *root);
 int  rooted_entry(const struct domain *root, uint32_t i, struct portal **from, struct portal **to);
 uint32_t rooted_capacity(const struct domain *root);
+void remap_undo_to(struct portal *p);          /* p revoked: remaps to it undone */
 
 /* idc.c: the IDC path */
 extern int idc_have_sysenter;
