@@ -45,8 +45,8 @@ static struct inject_rec krec[NKREC];
  * never of a portal pointer kept: that portal may be gone.) */
 static int krec_used(const struct inject_rec *r)
 {
-    for (int i = 0; i < portal_count(); i++) {
-        struct portal *q = portal_at(i);
+    for (int i = 0; i < portal_capacity(); i++) {
+        struct portal *q = portal_by_id(i);
         if (q && q->dom && (uint32_t)q->handler == (uint32_t)inject_code_start && q->arg == r)
             return 1;
     }

@@ -1,5 +1,5 @@
 # The kernel: boot code, architecture code (kernel/i386), generic kernel.
-KERNEL_C    := $(filter-out kernel/i386/asm-offsets.c,$(wildcard kernel/*.c kernel/i386/*.c))
+KERNEL_C    := $(filter-out kernel/i386/asm-offsets.c,$(wildcard kernel/*.c kernel/i386/*.c kernel/base/*.c))
 KERNEL_S    := $(wildcard kernel/i386/*.S boot/*.S)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.S,$(BUILD)/%.o,$(KERNEL_S))
 KERNEL_LIBS := $(BUILD)/liblmm.a $(BUILD)/libc.a $(BUILD)/libkea.a $(BUILD)/libelfobj.a

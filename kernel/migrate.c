@@ -91,7 +91,7 @@ void svc_hold_wake(void) { wakeup(&hold_chan); }
 /* Hold or release the service's portals.  While held each carries a
  * reference of ours, so that a portal revoked meanwhile (its domain
  * destroyed) stays valid until its waiters are released. */
-/* basesvc.c: is d the domain of the new instance a migration of s is
+/* base/portal.c: is d the domain of the new instance a migration of s is
  * starting?  It acts for s: its init may name portals under s's name. */
 int migrate_is_heir(const struct service *s, const struct domain *d)
 {
@@ -104,7 +104,7 @@ static void hold(struct service *s, int on)
     for (uint32_t i = 0; i < s->nifaces; i++) {
         struct portal *p = s->was[i];
         if (!p) continue;
-        if (on) portal_get(p);
+        if (on) portal_hold(p);
         if (on || p->held == HELD_WAIT) p->held = on ? HELD_WAIT : 0;
         if (!on) portal_put(p);
     }
@@ -355,8 +355,8 @@ static uint32_t translate(const struct kobj *from, const struct kobj *to, uint32
  * One whose entry or argument is not in the object stays behind. */
 static void move_own_portals(struct service *s, struct service *n)
 {
-    for (int i = 0; i < portal_count(); i++) {
-        struct portal *p = portal_at(i);
+    for (int i = 0; i < portal_capacity(); i++) {
+        struct portal *p = portal_by_id(i);
         if (!p || !p->dom) continue;
         int mine = s->where == PLACE_USER ? p->dom == s->dom
                  : p->dom == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0;

@@ -168,7 +168,7 @@ static int cmd_domains(int argc, char **argv)
     (void)argc; (void)argv;
     printf("  id name                 pages quota threads active calls rights\n");
     struct sys_domain r;
-    for (int i = 0; i < domain_count(); i++)
+    for (int i = 0; i < domain_capacity(); i++)
         if (sysinfo_domain((uint32_t)i, &r)) {
             char q[12] = "-";
             if (r.quota != QUOTA_UNLIMITED) snprintf(q, sizeof q, "%u", r.quota);

@@ -40,7 +40,7 @@ struct actslot {
 #define SLOT_IN(s)        SLOT_STACK_TOP(s)
 #define SLOT_OUT(s)       (SLOT_STACK_TOP(s) + 0x1000u)
 
-struct rooted_map;                   /* portal.c: domain-rooted remaps of one root */
+struct rooted_map;                   /* remap.c: domain-rooted remaps of one root */
 
 struct portal_slot {
     struct portal *cur;             /* what this local id reaches */
@@ -148,13 +148,21 @@ struct portal {
  * k prefix (kportal_create), so that the two stay apart in GDB once service
  * symbols are loaded (docs/debugging.md). */
 
-/* domain.c: domains, their page tables and activation slots */
+/* domain.c: domains, their quotas and activation slots */
 extern struct domain *kernel_domain;
 void domains_init(void);
 struct domain *kdomain_create(const char *name, uint32_t rights);
 int  kdomain_destroy(struct domain *d);
 struct domain *domain_by_id(int id);
 struct domain *domain_by_name(const char *name);
+struct actslot *slot_get(struct domain *d);
+void slot_put(struct domain *d, struct actslot *s);
+int  domain_capacity(void);           /* slots in the domain table, used or not */
+struct domain *domain_at(int i);
+uint32_t domain_default_quota(void);    /* pages: a quarter of memory */
+int  domain_set_quota(struct domain *actor, struct domain *d, uint32_t pages);
+
+/* vm.c: a domain's user address space (page tables, user pages) */
 int  domain_map(struct domain *d, uint32_t va, uint32_t npages, int writable, uint8_t **kva_out);
 int  domain_unmap(struct domain *d, uint32_t va, uint32_t npages);
 int  domain_insert(struct domain *d, uint32_t va, void *page, int writable);
@@ -162,12 +170,7 @@ int  domain_accessed(struct domain *d, uint32_t va, int *accessed, int *dirty);
 int  domain_share(struct domain *from, uint32_t va, uint32_t npages, struct domain *to, uint32_t to_va, int writable);
 int  domain_copy(struct domain *from, uint32_t va, uint32_t npages, struct domain *to, uint32_t to_va);
 void *domain_kva(struct domain *d, uint32_t va);  /* kernel view of a mapped user page byte */
-struct actslot *slot_get(struct domain *d);
-void slot_put(struct domain *d, struct actslot *s);
-int  domain_count(void);
-struct domain *domain_at(int i);
-uint32_t domain_default_quota(void);    /* pages: a quarter of memory */
-int  domain_set_quota(struct domain *actor, struct domain *d, uint32_t pages);
+void domain_free_pages(struct domain *d);         /* every user page and page table */
 
 /* thread.c: threads, their creation, exit and reaping */
 struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *arg);
@@ -188,7 +191,7 @@ void scheduler(void) __attribute__((noreturn));
 void sleep_ticks(uint32_t ticks);
 void set_kstack(uint32_t top);      /* TSS esp0 and SYSENTER_ESP */
 
-/* portal.c: portals, their tables and remapping */
+/* portal.c: portals and their tables */
 struct portal *kportal_create(struct domain *d, const char *name, idc_handler_t h, void *arg,
                              uint32_t iface_id, uint32_t in_max, uint32_t out_max);
 int  kportal_grant(struct domain *to, struct portal *p);          /* returns the local id */
@@ -198,14 +201,15 @@ int  portal_reclaim_names(const char *service, struct domain *owner);
 void portal_kill_domain(struct domain *d);
 void kportal_revoke(struct portal *p);
 void portal_retarget(struct portal *p, struct domain *d, idc_handler_t h, void *arg, const void *owner);
-void portal_get(struct portal *p);
+void portal_hold(struct portal *p);   /* a reference outside portal tables; portal_put drops it */
 void portal_put(struct portal *p);
 int  kportal_release(struct domain *d, int local);
-void portal_release_table(struct domain *d);
 struct portal *portal_by_id(int id);
 struct portal *portal_by_name(const char *name);
-struct portal *portal_at(int i);
-int  portal_count(void);
+int  portal_capacity(void);           /* slots in the system portal table, used or not */
+
+/* remap.c: the three kinds of remapping, rooted maps */
+void portal_release_table(struct domain *d);
 int  remap_local(struct domain *actor, struct domain *d, int local, struct portal *to);
 int  unremap_local(struct domain *actor, struct domain *d, int local);
 int  remap_global(struct domain *actor, struct portal *p, struct portal *to);
@@ -216,6 +220,7 @@ struct portal *rooted_lookup(const struct rooted_map *m, const struct portal *p)
 int  rooted_count(const struct domain *root);
 int  rooted_entry(const struct domain *root, uint32_t i, struct portal **from, struct portal **to);
 uint32_t rooted_capacity(const struct domain *root);
+void remap_undo_to(struct portal *p);          /* p revoked: remaps to it undone */
 
 /* idc.c: the IDC path */
 extern int idc_have_sysenter;
@@ -224,7 +229,7 @@ void idc_syscall(struct trapframe *tf);
 int  domain_call(struct domain *d, uint32_t fn, uint32_t arg);  /* run fn(arg) there */
 int  portal_call(struct portal *p, uint32_t proc, struct idc_args *a); /* no table lookup */
 
-/* basesvc.c, sysinfo.c, kbench.c: the base services */
+/* base/base.c, base/thread.c, base/sys.c, base/bench.c: the base services */
 void basesvc_init(void);
 void basesvc_thread_exited(int tid, int status);
 struct portal *sysinfo_portal(void);

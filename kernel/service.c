@@ -301,8 +301,8 @@ static void call_fini(struct service *s) { service_run_fini(s, KEA_WHY_FRESH); }
 void service_revoke_own(struct service *s)
 {
     if (s->where != PLACE_KERNEL || !s->obj) return;
-    for (int i = 0; i < portal_count(); i++) {
-        struct portal *p = portal_at(i);
+    for (int i = 0; i < portal_capacity(); i++) {
+        struct portal *p = portal_by_id(i);
         if (p && p->dom == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0)
             kportal_revoke(p);
     }
@@ -521,8 +521,8 @@ static int inside(struct service *s, char *err, size_t errlen)
     struct portal *own[32];
     int nown = 0;
     if (s->where == PLACE_KERNEL)
-        for (int i = 0; i < portal_count() && nown < (int)(sizeof own / sizeof own[0]); i++) {
-            struct portal *p = portal_at(i);
+        for (int i = 0; i < portal_capacity() && nown < (int)(sizeof own / sizeof own[0]); i++) {
+            struct portal *p = portal_by_id(i);
             if (p && p->dom == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0)
                 own[nown++] = p;
         }

@@ -7,12 +7,13 @@
 #include <string.h>
 #include <kea/sysinfo.h>
 #include <kea/tls.h>
-#include "kernel.h"
-#include "proc.h"
-#include "idc.h"
+#include "../kernel.h"
+#include "../proc.h"
+#include "caller.h"
+#include "../idc.h"
 #include "sys_server.h"
-#include "service.h"
-#include "load.h"
+#include "../service.h"
+#include "../load.h"
 
 /* Copy records produced by get(i, rec) for i = start.. into out. */
 static int page(uint32_t start, uint32_t limit, size_t recsize, void *out, size_t cap,
@@ -47,8 +48,8 @@ static int get_domain(uint32_t i, void *rec, void *ctx)
     r->threads = (uint32_t)d->nthreads;
     r->active = (uint32_t)d->active;
     uint32_t calls = 0;
-    for (int p = 0; p < portal_count(); p++)
-        if (portal_at(p) && portal_at(p)->dom == d) calls += portal_at(p)->calls;
+    for (int p = 0; p < portal_capacity(); p++)
+        if (portal_by_id(p) && portal_by_id(p)->dom == d) calls += portal_by_id(p)->calls;
     r->calls_in = calls;
     r->rights = d->rights;
     r->kernel = (uint32_t)d->is_kernel;
@@ -59,7 +60,7 @@ static int get_domain(uint32_t i, void *rec, void *ctx)
 static int ksys_domains(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
 {
     (void)self;
-    return page(start, (uint32_t)domain_count(), sizeof(struct sys_domain), out, cap, len, next, get_domain, 0);
+    return page(start, (uint32_t)domain_capacity(), sizeof(struct sys_domain), out, cap, len, next, get_domain, 0);
 }
 
 static int get_thread(uint32_t i, void *rec, void *ctx)
@@ -107,7 +108,7 @@ static int ksys_portals(void *self, uint32_t dom, uint32_t start, void *out, siz
 static int get_sysportal(uint32_t i, void *rec, void *ctx)
 {
     (void)ctx;
-    struct portal *p = portal_at((int)i);
+    struct portal *p = portal_by_id((int)i);
     if (!p) return 0;
     struct sys_sysportal *r = rec;
     memset(r, 0, sizeof *r);
@@ -124,7 +125,7 @@ static int get_sysportal(uint32_t i, void *rec, void *ctx)
 static int ksys_sysportals(void *self, uint32_t start, void *out, size_t cap, size_t *len, uint32_t *next)
 {
     (void)self;
-    return page(start, (uint32_t)portal_count(), sizeof(struct sys_sysportal), out, cap, len, next,
+    return page(start, (uint32_t)portal_capacity(), sizeof(struct sys_sysportal), out, cap, len, next,
                 get_sysportal, 0);
 }
 
@@ -146,7 +147,7 @@ static int ksys_rooted(void *self, uint32_t start, void *out, size_t cap, size_t
 {
     (void)self;
     /* Skip empty roots and the unused tail of each map quickly. */
-    uint32_t limit = (uint32_t)domain_count() << 16;
+    uint32_t limit = (uint32_t)domain_capacity() << 16;
     while (start < limit) {
         struct domain *root = domain_at((int)(start >> 16));
         if (root && (start & 0xffff) < rooted_capacity(root)) break;
@@ -191,11 +192,6 @@ static int ksys_read_module(void *self, const char *name, uint32_t offset, void 
     memcpy(data, m->data + offset, n);
     *len = n;
     return 0;
-}
-
-static struct domain *caller_domain(void)
-{
-    return cur->depth > 0 ? cur->act[cur->depth - 1].dom : cur->root;
 }
 
 /* load and unload explain every refusal on the console, once (where the

@@ -5,11 +5,11 @@
  * runtime, the shell's object). */
 #include <stdio.h>
 #include <kea/binding.h>
-#include "i386/x86.h"
-#include "kernel.h"
-#include "proc.h"
-#include "load.h"
-#include "udomain.h"
+#include "../i386/x86.h"
+#include "../kernel.h"
+#include "../proc.h"
+#include "../load.h"
+#include "../udomain.h"
 #include "bench_server.h"
 
 #define ROUNDS 7                /* batches; the median is reported, as in bench.c */
