@@ -91,7 +91,9 @@ void service_object_gone(const struct kobj *o);     /* load.c: its domain is dyi
  * need not be registered. */
 struct domain *service_requester(void);
 void service_track(struct service *s, int on);
+/* svcdesc.c: a service object's descriptor, read and checked */
 int  service_read_descriptor(const struct kobj *o, struct svc_desc *d, char *err, size_t errlen);
+int  service_valid_name(const char *s);     /* letters, digits, '_', '-' */
 int  service_run_init(struct service *s, int why, char *err, size_t errlen);
 void service_run_fini(struct service *s, int why);
 void service_discard(struct service *s, char *err, size_t errlen);
