@@ -177,6 +177,7 @@ struct thread *thread_create_kernel(const char *name, void (*fn)(void *), void *
 struct thread *thread_create_user(struct domain *d, const char *name, uint32_t entry, uint32_t arg,
                                   uint32_t arg2);
 void kthread_exit(int status) __attribute__((noreturn));
+int  thread_exit_status(int tid, int *status);   /* a recent exit's status: 0, or -1 */
 struct thread *thread_by_id(int id);
 struct thread *thread_at(int i);
 void thread_reap(struct thread *t);
@@ -231,7 +232,6 @@ int  portal_call(struct portal *p, uint32_t proc, struct idc_args *a); /* no tab
 
 /* base/base.c, base/thread.c, base/sys.c, base/bench.c: the base services */
 void basesvc_init(void);
-void basesvc_thread_exited(int tid, int status);
 struct portal *sysinfo_portal(void);
 struct sys_domain; struct sys_service;          /* include/kea/sysinfo.h */
 int  sysinfo_domain(uint32_t i, struct sys_domain *r);     /* sys.domains' record i */

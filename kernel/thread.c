@@ -106,12 +106,36 @@ void thread_reap(struct thread *t)
     kfree(t);
 }
 
+/* The statuses of the threads that ended last, for thread.join: a
+ * thread's record goes with it, so they are kept here, a few. */
+#define EXITS 32
+static struct { int tid, status; } exits[EXITS];
+static int exit_next;
+
+static void record_exit(int tid, int status)
+{
+    exits[exit_next].tid = tid;
+    exits[exit_next].status = status;
+    exit_next = (exit_next + 1) % EXITS;
+}
+
+/* The exit status of thread tid, if it ended recently: 0, or -1. */
+int thread_exit_status(int tid, int *status)
+{
+    for (int i = 0; i < EXITS; i++)
+        if (exits[i].tid == tid) {
+            *status = exits[i].status;
+            return 0;
+        }
+    return -1;
+}
+
 void kthread_exit(int status)
 {
     cli();
     struct thread *t = cur;
     t->exit_status = status;
-    basesvc_thread_exited(t->id, status);
+    record_exit(t->id, status);
     for (int k = t->depth; k > 0; k--) {          /* exiting from inside calls */
         if (!t->act[k].dom->is_kernel)            /* kernel activations are not counted */
             t->act[k].dom->active--;

@@ -1,6 +1,6 @@
 /* kernel.thread: the thread base service (kernel/base/thread.idl):
- * thread creation, exit, sleep and join, the recent exit statuses join
- * reads, and per-domain counting semaphores. */
+ * thread creation, exit, sleep and join (on the exit statuses thread.c
+ * keeps), and per-domain counting semaphores. */
 #include <stdio.h>
 #include <kea/memlayout.h>
 #include <kea/tls.h>
@@ -9,17 +9,6 @@
 #include "caller.h"
 #include "../sched.h"
 #include "thread_server.h"
-
-#define EXITS 32
-static struct { int tid, status; } exits[EXITS];   /* recent exit statuses, for join */
-static int exit_next;
-
-void basesvc_thread_exited(int tid, int status)
-{
-    exits[exit_next].tid = tid;
-    exits[exit_next].status = status;
-    exit_next = (exit_next + 1) % EXITS;
-}
 
 static int th_id(void *self, uint32_t *tid) { (void)self; *tid = (uint32_t)cur->id; return 0; }
 
@@ -124,12 +113,10 @@ static int th_join(void *self, uint32_t tid, int32_t *status)
         if (t == cur) return -KEA_EINVAL;
         sleep_on(t);
     }
-    for (int i = 0; i < EXITS; i++)
-        if (exits[i].tid == (int)tid) {
-            *status = exits[i].status;
-            return 0;
-        }
-    return -KEA_ENOENT;
+    int st;
+    if (thread_exit_status((int)tid, &st) < 0) return -KEA_ENOENT;
+    *status = st;
+    return 0;
 }
 
 static const struct thread_ops thread_ops = {
