@@ -338,5 +338,17 @@ int restart_request(const char *spec, char *out, size_t cap)
     s->rs_state = RS_RESTARTING;
     irq_restore(f);
     strlcpy(s->rs_reason, "restart command", sizeof s->rs_reason);
-    return restart_now(s);
+    char name[SERVICE_NAME];
+    strlcpy(name, s->name, sizeof name);
+    int r = restart_now(s);
+    /* A checkpoint or another replacement was under way: restart_now left
+     * it to the restarter, right after that one (rs_due).  Wait for it
+     * here, at most a few seconds, so that the command says what came of
+     * it rather than "in use". */
+    for (int i = 0; r == -KEA_EBUSY && i < 5 * (int)timer_hz; i++) {
+        sleep_ticks(1);
+        if (service_by_name(name) != s) return -KEA_EDEAD;            /* unloaded meanwhile */
+        if (s->rs_state != RS_RESTARTING) r = s->rs_state == RS_RUNNING ? 0 : -KEA_EDEAD;
+    }
+    return r;
 }
