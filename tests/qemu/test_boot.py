@@ -1,6 +1,6 @@
 """Issue 2: boot, console, memory, boot modules, exceptions, power-off."""
 import os, re, subprocess
-from kea import check, ROOT, TestFailure
+from kea import check, ROOT, TestFailure, default_modules
 
 HELLO = os.path.join(ROOT, "tests/data/hello.txt")
 QEMU_FAULT = 3          # isa-debug-exit code 1 -> QEMU status 3
@@ -17,6 +17,16 @@ def test_boot_to_prompt_and_power_off(h):
     h.send("shutdown\n")
     h.expect("kea: power off")
     check(h.wait_exit() == 0, "QEMU did not exit 0 after shutdown")
+
+
+def test_every_module_of_make_run_is_taken(h):
+    """make run hands the kernel every module it builds; none is dropped
+    (the table once held 64 and the 65th went silently)."""
+    mods = default_modules("build")
+    h.boot()
+    m = re.search(r"boot modules: (\d+)", h.out)
+    check(m and int(m.group(1)) == len(mods), f"boot modules: {m and m.group(1)} of {len(mods)}")
+    check("ignoring the rest" not in h.out, "the kernel dropped boot modules")
 
 
 def test_memory_totals_follow_ram_size(h):
