@@ -122,3 +122,28 @@ def test_make_run_takes_a_kernel_command_line(h):
     check("rawkeys" in runs["console=monitor"] and "kea shell in domain" not in runs["console=monitor"],
           f"not the monitor with console=monitor:\n{runs['console=monitor'][-800:]}")
     check("kea shell in domain" in runs[None], f"not the shell by default:\n{runs[None][-800:]}")
+
+
+def test_readme_transcript_is_what_make_run_shows(h):
+    """The README's "What you see" transcript: the same commands typed at a
+    booted shell print those lines, in order (numbers may differ; a line
+    with "..." stands for lines left out; the command line names the
+    kernel by the path QEMU was given)."""
+    from test_demos import _pattern
+    readme = open(os.path.join(ROOT, "README.md")).read()
+    block = re.search(r"\n((?:    .*\n)*?    kea kernel booting\n(?:    .*\n)+)", readme).group(1)
+    want = [l[4:] for l in block.splitlines()]
+    h.boot(cmdline="")
+    for line in want:
+        if line.startswith("kea> "):
+            h.cmd(line[5:])
+    live = [l.rstrip() for l in h.out.splitlines()]
+    at = 0
+    for line in want:
+        if "..." in line or line.startswith("kea> ") or line.startswith("command line: "):
+            continue
+        rx = _pattern(line)
+        k = next((i for i in range(at, len(live)) if rx.fullmatch(live[i])), None)
+        check(k is not None, f"README.md shows a line make run does not print (in this order):\n  {line}\n"
+                             "printed from there on:\n" + "\n".join(live[at:at + 12]))
+        at = k + 1
