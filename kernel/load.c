@@ -149,6 +149,16 @@ static int run_ctors(struct kobj *o)
     return 0;
 }
 
+/* o is placed and mapped: put it on the list and tell the debugger. */
+static struct kobj *listed(struct kobj *o)
+{
+    o->loaded = 1;
+    o->next = objects;
+    objects = o;
+    kobj_loaded_hook(o);
+    return o;
+}
+
 /* A new object record with the image parsed (nothing placed yet), or 0
  * with err set. */
 static struct kobj *parsed(const char *name, const void *image, size_t len,
@@ -198,11 +208,7 @@ struct kobj *kobj_place(struct domain *d, const char *name, const void *image, s
         destroy(o);
         return 0;
     }
-    o->loaded = 1;
-    o->next = objects;
-    objects = o;
-    kobj_loaded_hook(o);
-    return o;
+    return listed(o);
 }
 
 /* ---- the runtime, shared between user domains ---------------------------
@@ -328,11 +334,7 @@ struct kobj *kobj_place_shared(struct domain *d, const char *name, const void *i
         destroy(o);
         return 0;
     }
-    o->loaded = 1;
-    o->next = objects;
-    objects = o;
-    kobj_loaded_hook(o);
-    return o;
+    return listed(o);
 }
 
 /* Run the constructors; if one faults, unload o (0, or -1 with err set). */
