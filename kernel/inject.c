@@ -17,8 +17,9 @@
  * TLS page, which nothing else maps); in the kernel they are the kernel's
  * own.  Kinds: null (a load through NULL), wild (garbage written over the
  * service's own data, then the call goes on and trips on it), div, ud
- * (invalid opcode), loop (endless; the call deadline ends it), stack
- * (unbounded recursion), garbage (a status no procedure returns). */
+ * (invalid opcode), loop (endless; the call deadline ends it, in either
+ * placement), stack (unbounded recursion), garbage (a status no procedure
+ * returns). */
 #include <stdio.h>
 #include <string.h>
 #include "i386/x86.h"
@@ -75,16 +76,14 @@ static int injected(const struct portal *p, uint32_t code)
     return (uint32_t)p->handler == code;
 }
 
-/* What this kernel can contain: any fault in a user placement (an endless
- * loop where a call deadline ends it); in the kernel, the faults that trap
- * in the service's own code (kernel/recover.c), not a loop or a stack
- * overflow. */
+/* What this kernel can contain: any fault in a user placement; in the
+ * kernel, the faults that trap in the service's call and an endless loop
+ * (the deadline ends it: kernel/recover.c), not a stack overflow. */
 static int inject_allowed(const struct service *s, int kind, char *err, size_t errlen)
 {
-    if (s->where == PLACE_KERNEL && (kind == 5 || kind == 6)) {
-        snprintf(err, errlen, "%s is in the kernel: %s cannot be contained there (%s)", s->name,
-                 kinds[kind], kind == 5 ? "it loops with interrupts off"
-                                        : "the kernel stack has no guard page");
+    if (s->where == PLACE_KERNEL && kind == 6) {
+        snprintf(err, errlen, "%s is in the kernel: stack cannot be contained there (the kernel "
+                 "stack has no guard page)", s->name);
         return -KEA_EPERM;
     }
     if (kind == 5 && !restart_deadline_ms(s)) {

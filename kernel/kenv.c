@@ -1,18 +1,110 @@
 /* The environment of objects placed in the kernel, where it differs from the
- * kernel's own functions: the names the user runtime also provides. */
+ * kernel's own functions: the names the user runtime also provides.
+ *
+ * Interrupts.  A kernel-placed service's own code runs with interrupts on
+ * (kernel_call_guarded, kernel/recover.c), so that the timer sees it if it
+ * loops; the kernel's code runs with them off, as it always has (it is not
+ * preempted, and interrupt handlers touch the scheduler, the console and
+ * the heap).  So every export that touches kernel state is entered through
+ * a gate below, which turns interrupts off for the kernel's part and back
+ * on after if they were: an interrupt never lands in a half-updated
+ * kernel structure, and whatever kernel code runs with interrupts on
+ * inside a service's call is pure (string functions, formatting into a
+ * buffer, the service's own LMM), which is what lets recover.c unwind a
+ * call at any instruction that runs with interrupts on.  portal_invoke
+ * does the same itself (kernel/idc.c). */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <kea/binding.h>
 #include <kea/idc.h>
 #include <kea/tls.h>
+#include "i386/x86.h"
 #include "kernel.h"
 #include "proc.h"
 
 void __stack_chk_fail(void)
 {
+    cli();                                              /* a service calls it with them on */
     recover_kernel_abort("stack protector failure");   /* a kernel-placed service's: unwound */
     panic("stack smashing detected in the kernel");
 }
 void __stack_chk_fail_local(void) { __stack_chk_fail(); }
+
+/* ---- gates: the exports that touch kernel state ---- */
+
+int kenv_vprintf(const char *fmt, va_list ap)
+{
+    uint32_t f = irq_save();
+    int n = vprintf(fmt, ap);
+    irq_restore(f);
+    return n;
+}
+
+int kenv_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = kenv_vprintf(fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+#define GATE(ret, name, params, args)                                   \
+    ret kenv_##name params                                              \
+    {                                                                   \
+        uint32_t f = irq_save();                                        \
+        ret r = name args;                                              \
+        irq_restore(f);                                                 \
+        return r;                                                       \
+    }
+GATE(int, puts, (const char *s), (s))
+GATE(int, putchar, (int c), (c))
+GATE(int, getchar, (void), ())
+GATE(void *, malloc, (size_t n), (n))
+GATE(void *, calloc, (size_t n, size_t m), (n, m))
+GATE(void *, realloc, (void *p, size_t n), (p, n))
+GATE(char *, strdup, (const char *s), (s))
+GATE(char *, strndup, (const char *s, size_t n), (s, n))
+GATE(int, kea_bind, (const char *service, const char *iface, uint32_t iface_id,
+                     kea_binding_t *b), (service, iface, iface_id, b))
+#undef GATE
+
+void kenv_free(void *p)
+{
+    uint32_t f = irq_save();
+    free(p);
+    irq_restore(f);
+}
+
+/* A kernel-placed service that panics, aborts or fails an assertion has
+ * failed as a fault would fail it: its call is unwound and the service
+ * demoted (recover.c), as the runtime's versions end a user domain.  The
+ * kernel halts only if no service call is on top (a service's init). */
+__attribute__((noreturn)) void kenv_panic(const char *fmt, ...)
+{
+    char msg[96];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cli();
+    char why[112];
+    snprintf(why, sizeof why, "panic: %s", msg);
+    recover_kernel_abort(why);
+    panic("%s", msg);
+}
+
+__attribute__((noreturn)) void kenv_abort(void)
+{
+    kenv_panic("abort() called");
+}
+
+void kenv_assert_fail(const char *expr, const char *file, int line, const char *func)
+{
+    kenv_panic("%s:%d: %s: assertion failed: %s", file, line, func, expr);
+}
 
 /* Kernel output is not buffered. */
 void kea_flush(void) { }

@@ -81,10 +81,12 @@ void backtrace_here(void);                /* i386/backtrace.c */
 const char *trap_name(uint32_t trapno);   /* i386/trap.c */
 struct trapframe;
 void deadline_check(struct trapframe *tf);                 /* recover.c: from a timer tick */
+void recover_kernel_deadline(struct trapframe *tf);        /* recover.c: an interrupt in a
+                                                              kernel-placed service's call */
 void idc_abort_callee(struct trapframe *tf, int status);   /* idc.c */
 int  recover_kernel_fault(struct trapframe *tf);           /* recover.c: trap.c, before halting */
 void recover_kernel_abort(const char *why);                /* recover.c: a kernel-placed service's
-                                                              stack-protector failure */
+                                                              stack-protector failure, panic */
 
 /* monitor.c: the kernel console until the shell domain exists. */
 void monitor_run(void);

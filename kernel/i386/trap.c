@@ -194,8 +194,12 @@ static void trap_dispatch(struct trapframe *tf)
         if (irq_table[irq].fn)
             irq_table[irq].fn(tf, irq_table[irq].arg);
         pic_eoi(irq);
+        /* A call running too long is ended (kernel/recover.c): in a user
+         * domain, or in a kernel-placed service's code (interrupts on). */
         if (cur && cur->depth && (tf->cs & 3))
-            deadline_check(tf);          /* a call running too long is ended (kernel/recover.c) */
+            deadline_check(tf);
+        else if (cur && cur->depth && (tf->eflags & EFLAGS_IF))
+            recover_kernel_deadline(tf);
         /* Preempt user-mode execution only, after the EOI: kernel code runs
          * until it sleeps, yields or returns to user mode. */
         if (need_resched && cur && (tf->cs & 3)) {

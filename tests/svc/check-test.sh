@@ -9,7 +9,7 @@ pass() { echo "PASS: svccheck/$1"; }
 failed() { echo "FAIL: svccheck/$1"; fail=1; }
 
 # The kernel list is the export table, name for name.
-sed -n 's/KEXPORT(\([A-Za-z0-9_]*\))/\n@\1\n/gp' "$exports" | sed -n 's/^@//p' | sort -u > "$dir/.table"
+sed -n 's/KEXPORT\(_AS\)\{0,1\}(\([A-Za-z0-9_]*\)[,)]/\n@\2\n/gp' "$exports" | sed -n 's/^@//p' | sort -u > "$dir/.table"
 if cmp -s "$dir/.table" "$kenv"; then pass "kernel list is the export table"
 else failed "kernel list differs from kernel/exports.c: $(diff "$dir/.table" "$kenv" | grep '^[<>]' | tr '\n' ' ')"; fi
 rm -f "$dir/.table"
