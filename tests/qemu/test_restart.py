@@ -238,6 +238,87 @@ def test_kernel_placed_fault_demotes(h):
     _alive(h)
 
 
+def _wait_restart(h, start):
+    for _ in range(30):
+        if re.search(RESTARTED, h.out[start:]):
+            break
+        h.cmd("sleep 100")
+    return h.out[start:]
+
+
+def test_kernel_placed_loop_ends_at_deadline(h):
+    """An endless loop in a kernel-placed service's call is seen by the timer
+    (its code runs with interrupts on) and ended at the service's deadline:
+    the caller gets "timed out" and the service is demoted.  Also when the
+    loop spends nearly all its time in the environment: in malloc/free or a
+    base-service call (which run with interrupts off: the tick is taken
+    between them), in memcpy (interrupts on, kernel code)."""
+    _boot(h)
+    h.cmd("load svc_migr.o kernel as kl")
+    check("max=7" in h.cmd("policy kl max=7 window=1 deadline=300"), "policy")
+    for how in (0, 1, 2, 3):
+        if not re.search(r"words 0 ", h.cmd("call kl.svctest where")):
+            check("migrated kl" in h.cmd("migrate kl kernel"), f"spin {how}: kl did not move back")
+        start = len(h.out)
+        out = h.cmd(f"call kl.svctest spin {how}", timeout=30)
+        check("status -17 (timed out)" in out, f"spin {how}: the call did not time out:\n{out}")
+        out = _wait_restart(h, start)
+        check(re.search(r"deadline 300 ms passed at eip [0-9a-f]{8} in kernel-placed service kl "
+                        r"\(thread \d+\): call unwound to its IDC boundary, caller gets timed out", out)
+              and "restart: kl demoted from the kernel to a user domain" in out,
+              f"spin {how}: not demoted:\n{out}")
+        check(_state(h, "kl")[0] != 0, f"spin {how}: kl does not serve from a user domain")
+    # In a user domain now: the same loop ends at the same deadline.
+    start = len(h.out)
+    out = h.cmd("call kl.svctest spin 2", timeout=30)
+    check("status -17 (timed out)" in out, f"user spin: the call did not time out:\n{out}")
+    check(re.search(r"past its 300 ms deadline in kl", _wait_restart(h, start)), "no user deadline")
+    _alive(h)
+
+
+def test_kernel_placed_fault_in_environment_demotes(h):
+    """A bad pointer handed by a kernel-placed service to the environment's
+    memcpy faults in kernel code, but in the service's call with interrupts
+    on, where no kernel state is half updated: unwound and demoted, not a
+    halt.  In a user domain the same call is an ordinary fault."""
+    _boot(h)
+    h.cmd("load svc_migr.o kernel as kc")
+    start = len(h.out)
+    out = h.cmd("call kc.svctest badcopy")
+    check("status -6 (callee faulted)" in out, f"the bad copy did not fault:\n{out}")
+    out = _wait_restart(h, start)
+    check(re.search(r"page fault at eip [0-9a-f]{8}, address 00000010 in kernel-placed service kc", out)
+          and "restart: kc demoted from the kernel to a user domain" in out, f"not demoted:\n{out}")
+    start = len(h.out)
+    check("status -6 (callee faulted)" in h.cmd("call kc.svctest badcopy"), "no fault in user")
+    check(re.search(RESTARTED, _wait_restart(h, start)), "no restart in user")
+    check(_state(h, "kc")[0] != 0, "kc does not serve")
+    _alive(h)
+
+
+def test_kernel_placed_panic_demotes(h):
+    """A kernel-placed service that panics, aborts or fails an assertion has
+    failed, not the kernel: its call is unwound and it is demoted, as the
+    same calls end a user-placed instance's domain."""
+    _boot(h)
+    h.cmd("load svc_migr.o kernel as kp")
+    check("max=7" in h.cmd("policy kp max=7 window=1"), "policy")
+    for how, why in ((0, "panic: svctest: told to die"), (1, "panic: abort() called"),
+                     (2, "assertion failed: how != 2")):
+        if not re.search(r"words 0 ", h.cmd("call kp.svctest where")):
+            check("migrated kp" in h.cmd("migrate kp kernel"), f"die {how}: kp did not move back")
+        start = len(h.out)
+        out = h.cmd(f"call kp.svctest die {how}")
+        check("status -6 (callee faulted)" in out, f"die {how}: the call did not fail:\n{out}")
+        out = _wait_restart(h, start)
+        check(why in out and "in kernel-placed service kp" in out and
+              "restart: kp demoted from the kernel to a user domain" in out, f"die {how}:\n{out}")
+    start = len(h.out)
+    check("status -6 (callee faulted)" in h.cmd("call kp.svctest die 1"), "no failure in user")
+    check(re.search(RESTARTED, _wait_restart(h, start)), "no restart in user")
+    _alive(h)
+
+
 RSLOAD = (r"rsload: (\d+) faults injected, (\d+) restarts, (\d+) writes acknowledged, (\d+) errors, "
           r"(\d+) lost")
 
@@ -284,8 +365,8 @@ def test_1000_faults_in_user_placed_driver(h):
 
 
 def test_100_faults_in_kernel_placed_driver(h):
-    """100 faults of the kinds the kernel contains (null, wild, div, ud) in
-    the kernel-placed ATA driver under the same load: each is unwound, the
+    """100 faults of the kinds the kernel contains (null, wild, div, ud,
+    loop) in the kernel-placed ATA driver under the same load: each is unwound, the
     driver demoted to a user domain (and moved back for the next one); the
     kernel survives and the workload completes."""
     out = _driver_under_load(h, 100, "kernel", " kernel")

@@ -13,9 +13,11 @@
 #if defined(SVC_MIGR_BADIMPORT) || defined(SVC_MIGR_INITFAULT)
 #define SVC_MIGR
 #endif
+#include <assert.h>
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <kea/base.h>
 #include <kea/service.h>
@@ -102,6 +104,47 @@ static int hold(void *self, uint32_t ms)
     return thread_sleep(&kea_base_thread, ms);
 }
 
+/* An endless loop: only a call deadline ends it (kernel/recover.c).  The
+ * environment's malloc and the base service run with interrupts off in
+ * the kernel (kernel/kenv.c), so a loop there is seen at the instants
+ * between them; memcpy runs with them on. */
+static int spin(void *self, uint32_t how)
+{
+    (void)self;
+    calls++;
+    static char a[4096], b[4096];
+    uint32_t tid;
+    if (how > 3) return -KEA_EINVAL;
+    for (;;) {
+        if (how == 1) free(malloc(64));
+        else if (how == 2) thread_id(&kea_base_thread, &tid);
+        else if (how == 3) memcpy(a, b, sizeof a);
+        __asm__ volatile("" : : : "memory");
+    }
+    return 0;
+}
+
+/* A bad pointer handed to the environment: the fault is in its memcpy. */
+static int badcopy(void *self)
+{
+    (void)self;
+    calls++;
+    static const char data[64];
+    memcpy((void *)(uintptr_t)16, data, sizeof data);
+    return 0;
+}
+
+/* The service gives up, as library code does when it finds itself broken. */
+static int die(void *self, uint32_t how)
+{
+    (void)self;
+    calls++;
+    if (how == 0) panic("svctest: told to die");
+    if (how == 1) abort();
+    assert(how != 2);
+    return -KEA_EINVAL;
+}
+
 #ifdef SVC_MIGR
 /* The init of a migrated instance: state_import sets the counters. */
 static int migrated_init(void)
@@ -166,7 +209,7 @@ static int svc_import(const void *buf, size_t len)
 #define SVC_HOOKS .rights = 0
 #endif
 
-static const struct svctest_ops ops = { where, div64, state, upper, smash, hold };
+static const struct svctest_ops ops = { where, div64, state, upper, smash, hold, spin, badcopy, die };
 static struct svctest_server server = { &ops, 0 };
 static const struct kea_service_iface ifaces[] = {
     { SVCTEST_IFACE_NAME, SVCTEST_IFACE_ID, svctest_dispatch, &server },
