@@ -211,6 +211,33 @@ def test_deadline_ends_a_looping_call(h):
     _alive(h)
 
 
+def test_kill_after_deadline_of_a_looping_call(h):
+    """A program whose call loops in a user-placed service: neither it nor
+    the service can be killed while its thread is inside (either would lose
+    an activation); the deadline ends the call (the program gets "timed
+    out"), after which both kills work."""
+    shellboot.boot_shell(h, modules=[os.path.join(h.build, p) for p in
+                                     ("rt.o", "shell.o", "svc/svc_migr.o", "svc/svcclient.o")])
+    dom = _load(h, "svc_migr.o", "pu")
+    check("deadline=1500" in h.cmd("policy pu deadline=1500"), "policy")
+    h.cmd("inject pu loop")
+    start = len(h.out)
+    h.send("spawn svcclient.o 6\n")
+    h.expect(r"svcclient: calling pu")
+    h.cmd("sleep 200")
+    client = int(re.search(r"domain (\d+)", h.out[start:]).group(1))
+    check("is busy" in h.cmd(f"kill {dom}"), "the looping service was killed with a thread inside")
+    check("is busy" in h.cmd(f"kill {client}"), "the caller was killed while its thread is inside pu")
+    h.expect(r"svcclient: pu where status=-17 \(timed out\)", timeout=20)
+    out = _wait_restart(h, start)
+    check(re.search(r"past its 1500 ms deadline in pu", out), f"no deadline:\n{out}")
+    check(re.search(rf"killed \S+ \(domain {client}\)", h.cmd(f"kill {client}")), "the caller not killed")
+    new = _state(h, "pu")[0]
+    check(new != dom, "pu was not restarted in a new domain")
+    check(re.search(rf"killed \S+ \(domain {new}\)", h.cmd(f"kill {new}")), "pu's domain not killed")
+    _alive(h)
+
+
 def test_kernel_placed_fault_demotes(h):
     """A fault in a kernel-placed service's code is unwound to the IDC
     boundary (the caller gets "callee faulted") and the service is demoted:

@@ -1,5 +1,6 @@
-/* A user program calling the test services (tests/qemu/test_loader.py).
- * spawn svcclient.o 0 MODE:
+/* A user program calling the test services (tests/qemu/test_loader.py,
+ * test_restart.py).  The monitor's `spawn svcclient.o 0 MODE`, or the
+ * shell's `spawn svcclient.o MODE`:
  *   MODE 1  call every instance that is loaded among pk, pu (svc_plain.o in
  *           the kernel / a user domain) and dk, du (svc_distro.o), and
  *           report where each runs and whether its answers are right
@@ -7,6 +8,8 @@
  *   MODE 3  bind pk and pu, then call them every 20 ms until both fail
  *           (they are unloaded meanwhile): the status they fail with
  *   MODE 4, 5  stay inside pk (4) or pu (5) for 2 s, then call it again
+ *   MODE 6  call pu once (a test armed a loop in it: the call deadline
+ *           ends the call), then stay at home for 10 s
  * Facts go out as "svcclient: NAME key=value" lines, checks as PASS:/FAIL:. */
 #include <stdio.h>
 #include <stdint.h>
@@ -101,6 +104,18 @@ int main(uint32_t mode)
             printf("svcclient: %s then status=%d (%s)\n", name, r, kea_strerror(r));
         } else {
             printf("svcclient: %s absent (%s)\n", name, kea_strerror(r));
+        }
+    } else if (mode == 6) {
+        kea_binding_t b;
+        uint32_t dom;
+        int r = SVCTEST_BIND("pu", &b);
+        if (r == 0) {
+            printf("svcclient: calling pu\n");
+            r = svctest_where(&b, &dom);
+            printf("svcclient: pu where status=%d (%s)\n", r, kea_strerror(r));
+            thread_sleep(&kea_base_thread, 10000);
+        } else {
+            printf("svcclient: pu absent (%s)\n", kea_strerror(r));
         }
     }
     printf("svcclient: done, %d failed\n", failures);
