@@ -599,5 +599,6 @@ int service_checkpoint(struct service *s, char *err, size_t errlen)
     s->ckpt = st;
     s->ckpt_calls = service_calls(s);
     s->ckpt_tick = timer_ticks;
+    s->checkpoints++;
     return 0;
 }

@@ -66,6 +66,7 @@ struct service {
     struct svc_state ckpt;                  /* last checkpoint, k == 0 if none */
     uint32_t ckpt_calls;                    /* service_calls() at that checkpoint */
     uint64_t ckpt_tick;
+    uint32_t checkpoints;                   /* taken since the load */
 };
 
 /* The two placements differ in a few steps only (issue 13): where an

@@ -54,8 +54,12 @@ BEGIN {
     d["migrate_simplefs_downtime_to_kernel"] = "migration downtime, simplefs user -> kernel"
     d["restart_ata_user"] = "restart: fault in the user-placed ATA driver -> first call served by the new instance"
     d["restart_ata_kernel_demoted"] = "restart: fault in the kernel-placed ATA driver -> first call served, demoted to user"
+    d["checkpoint_ata_user"] = "checkpoint of the user-placed ATA driver (sys.recovery, incl. its console line)"
+    d["checkpoint_ata_every10_taken"] = "checkpoints taken by the policy ckcalls=10 during 2,000 ATA reads (a count; the restarter looks once per tick)"
+    d["checkpoint_ata_every10_per_read"] = "what those checkpoints add per ATA read (count x cost / 2,000)"
+    d["checkpoint_ramdisk4m_kernel"] = "checkpoint of the kernel-placed 4 MiB RAM disk (sys.recovery, incl. its console line)"
 }
-$1 != "BENCH" || $2 == "done" { next }
+$1 != "BENCH" || $2 == "done" || $2 ~ /^state_bytes_/ { next }
 $2 ~ /^copy_in_out_/ { n = substr($2, 13); label = "IDC with " size(n) " in and out, user -> user, incl. the echo service copying in to out" }
 $2 ~ /^transport_in_out_/ { n = substr($2, 18); label = "IDC transport only, " size(n) " in and out (service copies nothing)" }
 $2 ~ /^memcpy_/ { n = substr($2, 8); label = "memcpy " size(n) " (for scale)" }
@@ -98,9 +102,11 @@ echo "$report"
     echo "Downtime is what the kernel reports: instructions from holding the service's"
     echo "portals to releasing them (placing the new object and its init run before,"
     echo "while the old instance serves on). The RAM disk's 4 MiB are copied into the"
-    echo "state pages and out again, which is nearly all of its downtime; the ATA"
-    echo "driver's state is 68 bytes. A block read costs about the same before a round"
-    echo "trip kernel -> user -> kernel as after it (the ATA figures vary with the device model)."
+    echo "state pages and out again, which is nearly all of its downtime; the states"
+    echo "moved: $(echo "$out" | awk '$1 == "BENCH" && $2 ~ /^state_bytes_/ {
+        sub(/^state_bytes_/, "", $2); printf "%s%s %s bytes", n++ ? ", " : "", $2, $3 }')."
+    echo "A block read costs about the same before a round trip kernel -> user -> kernel"
+    echo "as after it (the ATA figures vary with the device model)."
     echo
     echo "$out" | awk '$1 == "BENCH" && $2 ~ /^migrate_/ { v[$2] = $3 }
         END {

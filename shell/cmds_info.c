@@ -28,11 +28,15 @@ int cmd_services(int argc, char **argv)
                      (unsigned long long)((uint64_t)s[i].downtime_hi << 32 | s[i].downtime_lo));
         printf("  %-16s %-6s %-18s %8u %8u %5u %10s  %s\n", s[i].name, s[i].kernel ? "kernel" : "user",
                dom, s[i].size, s[i].calls, s[i].migrations, down, s[i].ifaces[0] ? s[i].ifaces : "-");
-        /* Its restarts (kernel/restart.c), once there is something to say. */
+        /* Its restarts and checkpoints (kernel/restart.c), once there is
+         * something to say. */
         static const char *const state[] = { "running", "restarting", "failed" };
-        if (s[i].restarts || s[i].rs_state != SYS_RS_RUNNING || s[i].rs_reason[0])
-            printf("  %-16s state %s, %u restart%s, last failure: %s\n", "", state[s[i].rs_state % 3],
-                   s[i].restarts, s[i].restarts == 1 ? "" : "s",
+        char ck[32] = "";
+        if (s[i].checkpoints)
+            snprintf(ck, sizeof ck, ", %u checkpoint%s", s[i].checkpoints, s[i].checkpoints == 1 ? "" : "s");
+        if (s[i].restarts || s[i].rs_state != SYS_RS_RUNNING || s[i].rs_reason[0] || ck[0])
+            printf("  %-16s state %s, %u restart%s%s, last failure: %s\n", "", state[s[i].rs_state % 3],
+                   s[i].restarts, s[i].restarts == 1 ? "" : "s", ck,
                    s[i].rs_reason[0] ? s[i].rs_reason : "-");
     }
     if (n == 0) printf("  (no services loaded: see 'load')\n");

@@ -59,6 +59,7 @@ struct sys_service {
     uint32_t rs_state;        /* SYS_RS_*: running, restarting, failed */
     uint32_t restarts;        /* fresh instances after failures */
     char rs_reason[64];       /* why it last failed ("" if never) */
+    uint32_t checkpoints;     /* checkpoints taken (restart's policy, `checkpoint`) */
 };
 #define SYS_RS_RUNNING    0
 #define SYS_RS_RESTARTING 1

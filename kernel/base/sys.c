@@ -321,6 +321,7 @@ static int get_service(uint32_t i, void *rec, void *ctx)
     r->rs_state = s->rs_state == RS_FAILED ? SYS_RS_FAILED
                 : s->rs_state == RS_RESTARTING ? SYS_RS_RESTARTING : SYS_RS_RUNNING;
     r->restarts = s->restarts;
+    r->checkpoints = s->checkpoints;
     strlcpy(r->rs_reason, s->rs_reason, sizeof r->rs_reason);
     for (uint32_t k = 0; k < s->nifaces; k++) {
         if (k) strlcat(r->ifaces, ",", sizeof r->ifaces);

@@ -118,6 +118,8 @@ def test_restart_from_checkpoint(h):
         _state(h, "sm")                             # two calls each
     out = h.cmd("checkpoint sm")
     check(re.search(r"checkpoint: sm: 12 bytes", out), out)
+    check("state running, 0 restarts, 1 checkpoint, last failure: -" in h.cmd("services"),
+          "services does not count the checkpoint")
     _, _, calls = _state(h, "sm")                   # the checkpoint holds 9
     out = h.cmd("restart sm")
     check(re.search(r"restart: sm restarted in sm \(restart command\), from its checkpoint", out), out)
@@ -134,6 +136,8 @@ def test_restart_from_checkpoint(h):
     _, _, after = _state(h, "sm")
     check(before - 6 <= after - 2 <= before, f"{after} calls after the restart, {before} before it: "
           "the policy's checkpoint is not recent")
+    m = re.search(r"state running, 2 restarts, (\d+) checkpoints", h.cmd("services"))
+    check(m and int(m.group(1)) >= 3, "services does not count the policy's checkpoints")
     _alive(h)
 
 

@@ -122,13 +122,15 @@ $(SVC_DIR)/bad_machine.o: $(SVC_DIR)/svc_plain.o
 # The services and their client are boot modules of `make run` (try
 # `load svc_distro.o kernel as dk`).  The test-only objects are not: the
 # QEMU tests boot them with the runtime alone (tests/qemu/test_loader.py);
-# they are built for `make test` as prerequisites of test_svc_check below.
+# they are built by `make all` too, so that a targeted test run
+# (python3 tests/run.py --qemu tests/qemu/test_X.py) never boots a stale one.
 SVC_MODULES := $(addprefix $(SVC_DIR)/,svc_plain.o svc_distro.o svcclient.o)
 SVC_TESTOBJ := $(addprefix $(SVC_DIR)/,svc_failinit.o svc_initfault.o svc_importer.o \
                  svc_migr.o svc_migr_badimport.o svc_migr_initfault.o \
                  $(patsubst %,bad_desc_%.o,$(SVC_BAD_DESC)) bad_unresolved.o bad_reloc.o \
                  bad_notelf.o bad_truncated.o bad_machine.o)
 MODULES += $(SVC_MODULES)
+all: $(SVC_TESTOBJ)
 
 # --- the build check -----------------------------------------------------------
 # Every service object among the boot modules (services/*, and the test
