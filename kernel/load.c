@@ -10,8 +10,9 @@
  * in the domain, the runtime first.
  *
  * Every loaded object is on one list with the run address of each of its
- * sections, and kobj_loaded_hook() is called after each load: that is what
- * a debugger reads to find the symbols of relocated code
+ * sections, and kobj_loaded_hook() is called after each load,
+ * kobj_unloaded_hook() after each unload: that is what a debugger reads to
+ * find the symbols of relocated code, and to drop them
  * (scripts/gdb/kea-symbols.py). */
 #include <stdio.h>
 #include <string.h>
@@ -377,6 +378,7 @@ void kobj_unload(struct kobj *o)
     if (!o->dom->is_kernel && o->dom->alive)
         unmap_user(o, o->dom);
     destroy(o);
+    kobj_unloaded_hook();
 }
 
 /* Forget the objects of a dying domain (its pages go with its page tables),
@@ -384,13 +386,16 @@ void kobj_unload(struct kobj *o)
  * elsewhere than service_unload (the domain service, the monitor). */
 void kobj_forget_domain(struct domain *d)
 {
+    int gone = 0;
     for (struct kobj **pp = &objects; *pp; ) {
         struct kobj *o = *pp;
         if (o->dom != d) { pp = &o->next; continue; }
         *pp = o->next;
         service_object_gone(o);
         destroy(o);
+        gone = 1;
     }
+    if (gone) kobj_unloaded_hook();
 }
 
 int kobj_lookup(struct kobj *o, const char *name, uint32_t *addr)
@@ -445,4 +450,12 @@ struct kobj *kobj_importer(const struct kobj *o)
 __attribute__((noinline)) void kobj_loaded_hook(struct kobj *o)
 {
     __asm__ volatile("" : : "r"(o) : "memory");
+}
+
+/* The same after an object left the list: the debugger drops its symbols
+ * (a breakpoint in a gone object would otherwise stay at an address that
+ * the next load reuses). */
+__attribute__((noinline)) void kobj_unloaded_hook(void)
+{
+    __asm__ volatile("" : : : "memory");
 }

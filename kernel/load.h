@@ -47,6 +47,7 @@ void kobj_forget_domain(struct domain *d);
 int  kobj_lookup(struct kobj *o, const char *name, uint32_t *addr);
 struct kobj *kobj_list(void);
 void kobj_loaded_hook(struct kobj *o);
+void kobj_unloaded_hook(void);
 void unmap_user(struct kobj *o, struct domain *d);
 
 /* Bytes [run, run+len) of o as the kernel sees them, or NULL unless they

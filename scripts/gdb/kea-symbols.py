@@ -10,7 +10,8 @@
 # kobj_loaded_hook(), which the loader calls after placing an object and
 # before running any of its code, re-reads the list and continues, so a
 # breakpoint set in a service before it is loaded is hit (set
-# `breakpoint pending on` first).
+# `breakpoint pending on` first); one on kobj_unloaded_hook() does the same
+# when an object is gone, which drops its symbols.
 #
 #   kea-symbols          re-read the list now (also drops unloaded objects)
 #   $kea_domain()        id of the domain whose address space the CPU is in
@@ -101,10 +102,11 @@ class KeaSymbols(gdb.Command):
 
 
 class LoadHook(gdb.Breakpoint):
-    """Stops in kobj_loaded_hook, re-reads the list, and goes on."""
+    """Stops in kobj_loaded_hook (or kobj_unloaded_hook), re-reads the list,
+    and goes on."""
 
-    def __init__(self, cmd):
-        super().__init__("kobj_loaded_hook", internal=True)
+    def __init__(self, cmd, where="kobj_loaded_hook"):
+        super().__init__(where, internal=True)
         self.cmd = cmd
 
     def stop(self):
@@ -125,4 +127,5 @@ class KeaDomain(gdb.Function):
 
 _cmd = KeaSymbols()
 LoadHook(_cmd)
+LoadHook(_cmd, "kobj_unloaded_hook")
 KeaDomain()
