@@ -106,9 +106,12 @@ int kservice_call(struct thread *t, struct portal *p, struct idc_call *c)
     a->dom = kernel_domain;
     a->portal = p;
     a->slot = 0;
+    a->proc = (uint16_t)c->proc;
     p->calls++;
     int status = kernel_call(a, p, c);    /* guarded: a fault in it unwinds here (recover.c) */
     t->depth--;
+    if (status != 0 && p->contract && !reply_ok(p, c->proc, status))
+        status = reply_kernel_fault(t, p, c, status);   /* demoted, as a fault (kernel/reply.c) */
     return status;
 }
 
@@ -172,6 +175,7 @@ static inline void enter_callee(struct thread *t, struct trapframe *tf, struct p
     a->out_uptr = out_uptr;
     a->out_cap = lens >> 16;
     a->since = (uint32_t)timer_ticks;
+    a->proc = (uint16_t)IDC_PP_PROC(idc_tf_pp(tf));
     p->calls++;
     to->active++;
     switch_space(t, to);
@@ -250,7 +254,8 @@ void idc_fast_kcall_tail(struct trapframe *tf, struct idc_call *c, int status, s
 }
 
 /* The callee returned (or faulted: status -KEA_ECALLEEFAULT): pop its
- * activation, copy the out-buffer to the caller, resume the caller. */
+ * activation, copy the out-buffer to the caller, resume the caller.  A
+ * status outside the portal's reply contract is the callee's fault. */
 void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out_len)
 {
     if (t->depth == 0) {                 /* nobody called this activation */
@@ -259,6 +264,12 @@ void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out
     }
     struct activation *a = &t->act[t->depth];
     struct actslot *s = a->slot;
+    if (status != 0 && a->portal && a->portal->contract && !reply_ok(a->portal, a->proc, status)) {
+        static const uint32_t none[3];
+        status = reply_user_fault(t, a, status);    /* restarted, as a fault (kernel/reply.c) */
+        out_len = 0;
+        idc_tf_set_words(tf, none);      /* nothing of the bad reply reaches the caller */
+    }
     if (out_len > a->out_cap) {
         status = -KEA_E2BIG;
         out_len = 0;
@@ -307,6 +318,7 @@ static int upcall(struct thread *t, struct portal *p, uint32_t pp, struct idc_ar
     a->saved_kstack = t->kstack_top;
     a->saved_dom = t->space;
     a->since = (uint32_t)timer_ticks;
+    a->proc = (uint16_t)IDC_PP_PROC(pp);
     p->calls++;
     to->active++;
     if (kctx_save(a->kctx))

@@ -138,14 +138,15 @@ def test_restart_from_checkpoint(h):
 
 
 KINDS = {"null": "page fault", "wild": "page fault", "div": "divide error", "ud": "invalid opcode",
-         "stack": "page fault"}
+         "stack": "page fault", "garbage": "bad reply 0x7ead0bad from si.svctest proc 0"}
 
 
 def test_inject_each_kind(h):
     """`inject SERVICE KIND` arms one fault at the next call, in the service's
-    placement: each faulting kind ends that call with "callee faulted" and
-    restarts the service, which then answers; garbage comes back as a status;
-    refusals say why."""
+    placement: each kind ends that call with "callee faulted" and restarts
+    the service, which then answers -- garbage too, a status outside the
+    procedure's reply contract, which never reaches the caller; refusals
+    say why."""
     _boot(h)
     _load(h, "svc_migr.o", "si")
     h.cmd("load svc_migr.o kernel as sk")
@@ -166,15 +167,76 @@ def test_inject_each_kind(h):
         check(m and trap in m.group(3) and int(m.group(5)) == n, f"{kind}: no restart for a {trap}:\n"
               + h.out[start:])
         check(_state(h, "si")[1] == 1, f"{kind}: si does not answer after its restart")
-    out = h.cmd("inject si garbage")
-    out = h.cmd("call si.svctest where")
-    check(re.search(r"status 2125269933\b", out), f"garbage not returned:\n{out}")
-    check(_state(h, "si")[1] == 1, "si does not answer after the garbage")
+    check(not re.search(r"svctest\.where: status 2125269933", h.out), "the garbage reached the caller")
     check("is not a kind of fault" in h.cmd("inject si bogus"), "a bogus kind was accepted")
     check("cannot be contained there" in h.cmd("inject sk stack"), "a kernel stack overflow was armed")
     h.cmd("policy si deadline=0")
     check("its policy has no deadline" in h.cmd("inject si loop"), "an endless loop was armed")
     check(f"state running, {n} restarts" in h.cmd("services"), "services does not count the restarts")
+    _alive(h)
+
+
+def _answer(h, name, proc, status):
+    """`call NAME.svctest PROC STATUS`: the service answers with STATUS as its
+    own.  Returns the call's status and what the console said meanwhile."""
+    start = len(h.out)
+    out = h.cmd(f"call {name}.svctest {proc} {status}")
+    m = re.search(rf"svctest\.{proc}: status (-?\d+) ", out)
+    check(m, f"{proc} {status}: no status:\n{out}")
+    return int(m.group(1)), start
+
+
+def _wait_restart(h, start, what):
+    for _ in range(30):
+        m = re.search(RESTARTED, h.out[start:])
+        if m:
+            return m
+        h.cmd("sleep 100")
+    check(False, f"{what}: no restart:\n{h.out[start:]}")
+
+
+def test_reply_contract(h):
+    """A service's status is checked by the kernel against the procedure's
+    reply contract (svctest.idl: `answer` returns 0 or an error, `answer_bytes`
+    a byte count up to 4096): within it the caller gets it as it is; outside
+    it -- a positive status from a status-only procedure, a count over 4096,
+    a negative status that is no KEA_E* code -- the caller of this procedure,
+    which is not idempotent, gets "callee faulted" and the service is
+    restarted (user placement) or demoted (kernel placement)."""
+    _boot(h)
+    _load(h, "svc_migr.o", "rc")
+    check("max=7" in h.cmd("policy rc max=7 window=1"), "policy")
+    for proc, status in (("answer", 0), ("answer", -9), ("answer", -17), ("answer_bytes", 4096),
+                         ("answer_bytes", 1), ("answer_bytes", -1)):
+        got, start = _answer(h, "rc", proc, status)
+        check(got == status, f"{proc} {status} within the contract came back as {got}")
+        check("bad reply" not in h.out[start:], f"{proc} {status} taken for a bad reply")
+    n = 0
+    for proc, status, number in (("answer", 5, 6), ("answer", -18, 6), ("answer", -1000, 6),
+                                 ("answer_bytes", 4097, 7), ("answer_bytes", 0x7ead0bad, 7)):
+        got, start = _answer(h, "rc", proc, status)
+        check(got == -6, f"{proc} {status} outside the contract came back as {got}, not callee faulted")
+        n += 1
+        m = _wait_restart(h, start, f"{proc} {status}")
+        want = f"bad reply {status & 0xffffffff:#x} from rc.svctest proc {number}"
+        check(m.group(1) == "rc" and m.group(3) == want and int(m.group(5)) == n,
+              f"{proc} {status}: restart line {m.group(0)!r}, want reason {want!r}")
+        check(re.search(rf"kea: bad reply in domain rc \(thread \d+\): status {status & 0xffffffff:#x} from "
+                        rf"rc\.svctest proc {number} is outside its contract", h.out[start:]),
+              f"{proc} {status}: not reported:\n{h.out[start:]}")
+        check(_state(h, "rc")[1] == 1, f"{proc} {status}: rc does not answer after its restart")
+    check(f"state running, {n} restarts" in h.cmd("services"), "services does not count them")
+    # Kernel-placed: the bad reply demotes the service to a user domain.
+    h.cmd("load svc_migr.o kernel as rk")
+    got, start = _answer(h, "rk", "answer", 3)
+    check(got == -6, f"kernel-placed answer 3 came back as {got}, not callee faulted")
+    _wait_restart(h, start, "kernel-placed answer 3")
+    out = h.out[start:]
+    check("kea: bad reply in kernel-placed service rk (thread" in out and
+          "restart: rk demoted from the kernel to a user domain" in out, f"not demoted:\n{out}")
+    check(_state(h, "rk")[0] != 0, "rk does not serve from a user domain")
+    got, _ = _answer(h, "rk", "answer", -9)
+    check(got == -9, f"rk, demoted, answers -9 with {got}")
     _alive(h)
 
 
@@ -271,21 +333,25 @@ def _driver_under_load(h, faults, where, extra=""):
     faults_seen = len(re.findall(r"kea: .* in (?:domain ata|kernel-placed service ata)|past its \d+ ms "
                                  r"deadline in ata", out))
     check(faults_seen == injected, f"{faults_seen} faults reported for {injected} injected")
+    garbage = len(re.findall(r"kea: bad reply in (?:domain ata|kernel-placed service ata) ", out))
+    print(f"rsload ({where}): {garbage} of the faults were garbage replies, taken for faults")
+    check(garbage > 0, "no garbage reply among the faults")
     _alive(h)
     return out
 
 
 def test_1000_faults_in_user_placed_driver(h):
-    """1,000 faults of random kinds injected into the user-placed ATA driver
-    while an application writes and reads checksummed files through simplefs
-    on its disk: each is followed by a restart, the block stubs retry the
-    calls the driver failed in, and no acknowledged write is lost."""
+    """1,000 faults of random kinds (null, wild, div, ud, garbage, stack,
+    loop) injected into the user-placed ATA driver while an application
+    writes and reads checksummed files through simplefs on its disk: each is
+    followed by a restart, the block stubs retry the calls the driver failed
+    in (a garbage reply included), and no acknowledged write is lost."""
     _driver_under_load(h, 1000, "user")
 
 
 def test_100_faults_in_kernel_placed_driver(h):
-    """100 faults of the kinds the kernel contains (null, wild, div, ud) in
-    the kernel-placed ATA driver under the same load: each is unwound, the
+    """100 faults of the kinds the kernel contains (null, wild, div, ud,
+    garbage) in the kernel-placed ATA driver under the same load: each is unwound, the
     driver demoted to a user domain (and moved back for the next one); the
     kernel survives and the workload completes."""
     out = _driver_under_load(h, 100, "kernel", " kernel")

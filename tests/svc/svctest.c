@@ -88,7 +88,7 @@ static int smash(void *self, const void *data, size_t len)
     char buf[16];
     memcpy(buf, data, len);
     __asm__ volatile("" : : "r"(buf) : "memory");
-    return buf[0];
+    return 0;
 #else
     (void)data; (void)len;
     return -KEA_EINVAL;
@@ -100,6 +100,15 @@ static int hold(void *self, uint32_t ms)
     (void)self;
     calls++;
     return thread_sleep(&kea_base_thread, ms);
+}
+
+/* A reply of the caller's choosing, in or out of the contract: an out of
+ * contract one makes the kernel restart the service (kernel/reply.c). */
+static int answer(void *self, int32_t status)
+{
+    (void)self;
+    calls++;
+    return status;
 }
 
 #ifdef SVC_MIGR
@@ -166,10 +175,10 @@ static int svc_import(const void *buf, size_t len)
 #define SVC_HOOKS .rights = 0
 #endif
 
-static const struct svctest_ops ops = { where, div64, state, upper, smash, hold };
+static const struct svctest_ops ops = { where, div64, state, upper, smash, hold, answer, answer };
 static struct svctest_server server = { &ops, 0 };
 static const struct kea_service_iface ifaces[] = {
-    { SVCTEST_IFACE_NAME, SVCTEST_IFACE_ID, svctest_dispatch, &server },
+    SVCTEST_SERVICE_IFACE(svctest_dispatch, &server),
 };
 
 KEA_SERVICE(.name = "svctest", .ifaces = ifaces, .nifaces = 1, .init = svctest_init,
