@@ -106,11 +106,10 @@ int kservice_call(struct thread *t, struct portal *p, struct idc_call *c)
     a->dom = kernel_domain;
     a->portal = p;
     a->slot = 0;
-    a->proc = (uint16_t)c->proc;
     p->calls++;
     int status = kernel_call(a, p, c);    /* guarded: a fault in it unwinds here (recover.c) */
     t->depth--;
-    if (status != 0 && p->contract && !reply_ok(p, c->proc, status))
+    if (__builtin_expect(status != 0, 0) && p->contract && !reply_ok(p, c->proc, status))
         status = reply_kernel_fault(t, p, c, status);   /* demoted, as a fault (kernel/reply.c) */
     return status;
 }
@@ -231,7 +230,11 @@ void idc_syscall(struct trapframe *tf)
 {
     struct thread *t = cur;
     if (idc_tf_pp(tf) == IDC_RETURN) {
-        idc_return(t, tf, idc_tf_ret_status(tf), idc_tf_ret_len(tf));
+        int status = idc_tf_ret_status(tf);
+        uint32_t out_len = idc_tf_ret_len(tf);
+        if (__builtin_expect(status != 0, 0))       /* outside the reply contract: a fault */
+            status = reply_check(t, tf, status, &out_len);      /* (kernel/reply.c) */
+        idc_return(t, tf, status, out_len);
         return;
     }
     struct domain *from = t->act[t->depth].dom;
@@ -254,8 +257,7 @@ void idc_fast_kcall_tail(struct trapframe *tf, struct idc_call *c, int status, s
 }
 
 /* The callee returned (or faulted: status -KEA_ECALLEEFAULT): pop its
- * activation, copy the out-buffer to the caller, resume the caller.  A
- * status outside the portal's reply contract is the callee's fault. */
+ * activation, copy the out-buffer to the caller, resume the caller. */
 void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out_len)
 {
     if (t->depth == 0) {                 /* nobody called this activation */
@@ -264,12 +266,6 @@ void idc_return(struct thread *t, struct trapframe *tf, int status, uint32_t out
     }
     struct activation *a = &t->act[t->depth];
     struct actslot *s = a->slot;
-    if (status != 0 && a->portal && a->portal->contract && !reply_ok(a->portal, a->proc, status)) {
-        static const uint32_t none[3];
-        status = reply_user_fault(t, a, status);    /* restarted, as a fault (kernel/reply.c) */
-        out_len = 0;
-        idc_tf_set_words(tf, none);      /* nothing of the bad reply reaches the caller */
-    }
     if (out_len > a->out_cap) {
         status = -KEA_E2BIG;
         out_len = 0;

@@ -16,10 +16,10 @@
  *
  * The kernel checks, not the client stubs: a client could claim a bad
  * reply and make a service that others share restart.  The checks:
- *   - a user-placed service returning (idc_return in kernel/idc.c; the
- *     fast path kernel/i386/idc_fast.S passes a status of 0, or a reply
- *     on a portal without a contract, and leaves the rest to idc_return):
- *     reply_user_fault() restarts the service as a fault in it would
+ *   - a user-placed service returning (its return trap, idc_syscall in
+ *     kernel/idc.c; the fast path kernel/i386/idc_fast.S passes a status
+ *     of 0, or a reply on a portal without a contract, and leaves the rest
+ *     to it): reply_check() restarts the service as a fault in it would
  *     (recover_fault), and the caller gets -KEA_ECALLEEFAULT;
  *   - a kernel-placed service returning (kservice_call, the one call into
  *     one): reply_kernel_fault() demotes it as a fault would
@@ -30,6 +30,8 @@
  * value inside the contract (a byte count that is a lie). */
 #include <stdio.h>
 #include <kea/idc.h>
+#include "i386/x86.h"
+#include "i386/idc_regs.h"
 #include "kernel.h"
 #include "proc.h"
 #include "service.h"
@@ -58,8 +60,14 @@ static void describe(char *why, size_t cap, const struct portal *p, uint32_t pro
     snprintf(why, cap, "bad reply %#x from %s proc %u", (uint32_t)status, p->name, proc);
 }
 
-int reply_user_fault(struct thread *t, const struct activation *a, int status)
+int reply_check(struct thread *t, struct trapframe *tf, int status, uint32_t *out_len)
 {
+    const struct activation *a = &t->act[t->depth];
+    if (t->depth == 0 || !a->portal || reply_ok(a->portal, a->proc, status))
+        return status;
+    static const uint32_t none[3];
+    idc_tf_set_words(tf, none);             /* nothing of the bad reply reaches the caller */
+    *out_len = 0;
     char why[64];
     describe(why, sizeof why, a->portal, a->proc, status);
     printf("kea: bad reply in domain %s (thread %d): status %#x from %s proc %u is outside its "

@@ -146,7 +146,7 @@ int  restart_request(const char *spec, char *out, size_t cap);          /* sys.r
 /* kernel/reply.c: reply contracts, a service's status checked against its interface */
 void reply_contract_set(struct portal *p, const struct svc_desc *d, uint32_t i);
 int  reply_ok(const struct portal *p, uint32_t proc, int status);         /* 1: within it */
-int  reply_user_fault(struct thread *t, const struct activation *a, int status);
+int  reply_check(struct thread *t, struct trapframe *tf, int status, uint32_t *out_len);  /* a return */
 int  reply_kernel_fault(struct thread *t, struct portal *p, struct idc_call *c, int status);
 /* kernel/inject.c: arm a fault at the service's next call */
 int  inject_fault(const char *name, const char *kind, char *err, size_t errlen);

@@ -293,7 +293,7 @@ fast_return:
         jz      2f
         movl    %ss:ACT_PORTAL(%ebp), %edx
         cmpl    $0, %ss:P_CONTRACT(%edx) /* another status on a portal with a contract: */
-        jne     return_miss             /* idc_return checks it (kernel/reply.c) */
+        jne     return_miss             /* the C path checks it (kernel/reply.c) */
 2:
 
 /* ==== POINT OF NO RETURN (return): eax = t, ebp = a, ecx = status ==== */

@@ -13,8 +13,8 @@ RESTARTED = r"restart: (\S+) restarted in (the kernel|\S+) \(([^)]*)\)(, from it
 SMASH = "x" * 64                                    # past svc_distro's 16-byte stack buffer
 
 
-def _boot(h):
-    shellboot.boot_shell(h, modules=[os.path.join(h.build, p) for p in
+def _boot(h, cmdline=""):
+    shellboot.boot_shell(h, cmdline=cmdline, modules=[os.path.join(h.build, p) for p in
                                      ("rt.o", "shell.o", "svc/svc_distro.o", "svc/svc_migr.o")])
 
 
@@ -195,15 +195,7 @@ def _wait_restart(h, start, what):
     check(False, f"{what}: no restart:\n{h.out[start:]}")
 
 
-def test_reply_contract(h):
-    """A service's status is checked by the kernel against the procedure's
-    reply contract (svctest.idl: `answer` returns 0 or an error, `answer_bytes`
-    a byte count up to 4096): within it the caller gets it as it is; outside
-    it -- a positive status from a status-only procedure, a count over 4096,
-    a negative status that is no KEA_E* code -- the caller of this procedure,
-    which is not idempotent, gets "callee faulted" and the service is
-    restarted (user placement) or demoted (kernel placement)."""
-    _boot(h)
+def _reply_contract_user(h):
     _load(h, "svc_migr.o", "rc")
     check("max=7" in h.cmd("policy rc max=7 window=1"), "policy")
     for proc, status in (("answer", 0), ("answer", -9), ("answer", -17), ("answer_bytes", 4096),
@@ -226,6 +218,18 @@ def test_reply_contract(h):
               f"{proc} {status}: not reported:\n{h.out[start:]}")
         check(_state(h, "rc")[1] == 1, f"{proc} {status}: rc does not answer after its restart")
     check(f"state running, {n} restarts" in h.cmd("services"), "services does not count them")
+
+
+def test_reply_contract(h):
+    """A service's status is checked by the kernel against the procedure's
+    reply contract (svctest.idl: `answer` returns 0 or an error, `answer_bytes`
+    a byte count up to 4096): within it the caller gets it as it is; outside
+    it -- a positive status from a status-only procedure, a count over 4096,
+    a negative status that is no KEA_E* code -- the caller of this procedure,
+    which is not idempotent, gets "callee faulted" and the service is
+    restarted (user placement) or demoted (kernel placement)."""
+    _boot(h)
+    _reply_contract_user(h)
     # Kernel-placed: the bad reply demotes the service to a user domain.
     h.cmd("load svc_migr.o kernel as rk")
     got, start = _answer(h, "rk", "answer", 3)
@@ -237,6 +241,15 @@ def test_reply_contract(h):
     check(_state(h, "rk")[0] != 0, "rk does not serve from a user domain")
     got, _ = _answer(h, "rk", "answer", -9)
     check(got == -9, f"rk, demoted, answers -9 with {got}")
+    _alive(h)
+
+
+def test_reply_contract_general_path(h):
+    """The same checks of a user-placed service's replies with the assembly
+    fast path off (fastpath=off): the general C path alone checks them."""
+    _boot(h, cmdline="fastpath=off")
+    check("fast path off" in h.out, "fastpath=off not honoured")
+    _reply_contract_user(h)
     _alive(h)
 
 
