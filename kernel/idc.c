@@ -38,6 +38,8 @@ int idc_fast_on;
 _Static_assert(sizeof(struct portal_slot) == 8 && offsetof(struct portal_slot, cur) == 0,
                "idc_fast.S: ptab scale");
 _Static_assert(IDC_RETURN == 0xffffffffu, "idc_fast.S: cmpl $-1");
+_Static_assert(sizeof(((struct activation *)0)->proc) == 2, "idc_fast.S: movw to ACT_PROC");
+_Static_assert(sizeof(((struct portal *)0)->contract) == 4, "idc_fast.S: cmpl of P_CONTRACT");
 
 /* Use sysenter where the CPU has it unless the kernel command line says
  * idc=int (kernel/i386/sysenter.c); int 0x80 otherwise.  sysenter lands in
