@@ -38,6 +38,8 @@ int idc_fast_on;
 _Static_assert(sizeof(struct portal_slot) == 8 && offsetof(struct portal_slot, cur) == 0,
                "idc_fast.S: ptab scale");
 _Static_assert(IDC_RETURN == 0xffffffffu, "idc_fast.S: cmpl $-1");
+_Static_assert(sizeof(((struct activation *)0)->proc) == 2, "idc_fast.S: movw to ACT_PROC");
+_Static_assert(sizeof(((struct portal *)0)->contract) == 4, "idc_fast.S: cmpl of P_CONTRACT");
 
 /* Use sysenter where the CPU has it unless the kernel command line says
  * idc=int (kernel/i386/sysenter.c); int 0x80 otherwise.  sysenter lands in
@@ -109,6 +111,8 @@ int kservice_call(struct thread *t, struct portal *p, struct idc_call *c)
     p->calls++;
     int status = kernel_call(a, p, c);    /* guarded: a fault in it unwinds here (recover.c) */
     t->depth--;
+    if (__builtin_expect(status != 0, 0) && p->contract && !reply_ok(p, c->proc, status))
+        status = reply_kernel_fault(t, p, c, status);   /* demoted, as a fault (kernel/reply.c) */
     return status;
 }
 
@@ -172,6 +176,7 @@ static inline void enter_callee(struct thread *t, struct trapframe *tf, struct p
     a->out_uptr = out_uptr;
     a->out_cap = lens >> 16;
     a->since = (uint32_t)timer_ticks;
+    a->proc = (uint16_t)IDC_PP_PROC(idc_tf_pp(tf));
     p->calls++;
     to->active++;
     switch_space(t, to);
@@ -227,7 +232,11 @@ void idc_syscall(struct trapframe *tf)
 {
     struct thread *t = cur;
     if (idc_tf_pp(tf) == IDC_RETURN) {
-        idc_return(t, tf, idc_tf_ret_status(tf), idc_tf_ret_len(tf));
+        int status = idc_tf_ret_status(tf);
+        uint32_t out_len = idc_tf_ret_len(tf);
+        if (__builtin_expect(status != 0, 0))       /* outside the reply contract: a fault */
+            status = reply_check(t, tf, status, &out_len);      /* (kernel/reply.c) */
+        idc_return(t, tf, status, out_len);
         return;
     }
     struct domain *from = t->act[t->depth].dom;
@@ -307,6 +316,7 @@ static int upcall(struct thread *t, struct portal *p, uint32_t pp, struct idc_ar
     a->saved_kstack = t->kstack_top;
     a->saved_dom = t->space;
     a->since = (uint32_t)timer_ticks;
+    a->proc = (uint16_t)IDC_PP_PROC(pp);
     p->calls++;
     to->active++;
     if (kctx_save(a->kctx))

@@ -376,9 +376,11 @@ static void switch_to(struct service *s, struct service *n, struct lines *l)
 {
     uint32_t f = irq_save();
     for (uint32_t i = 0; i < s->nifaces; i++)
-        if (s->portal[i])
+        if (s->portal[i]) {
             portal_retarget(s->portal[i], n->dom, (idc_handler_t)n->desc.iface[i].dispatch,
                             (void *)n->desc.iface[i].server, placement[n->where]->owner(n));
+            reply_contract_set(s->portal[i], &n->desc, i);  /* the new instance's (kernel/reply.c) */
+        }
     for (int i = 0; i < l->n; i++) irqsvc_commit(l->irq[i]);
     if (s->desc.flags & KEA_SVC_MOVE_PORTALS) move_own_portals(s, n);
     /* s becomes the new instance; n keeps the old one, to be finalized. */

@@ -98,6 +98,7 @@ struct activation {
     int status;
     uint32_t since;                 /* timer tick it began (the call deadline, kernel/recover.c);
                                        every path that pushes an activation sets it */
+    uint16_t proc;                  /* the procedure called: its reply's contract (kernel/reply.c) */
 };
 /* swtch.S's kctx_save/kctx_resume store six words (ebx esi edi ebp esp eip). */
 _Static_assert(sizeof(((struct activation *)0)->kctx) == 6 * sizeof(uint32_t), "swtch.S kctx");
@@ -140,6 +141,10 @@ struct portal {
     uint32_t rooted;                /* rooted maps (of any root) remapping it: the
                                        IDC path probes the caller's map only if > 0 */
     int held;                       /* a replacement holds new calls (kernel/migrate.c) */
+    /* The result contract of a service's interface (kernel/reply.c): when
+     * `contract` is set, a reply outside it is a fault of the service. */
+    int contract;
+    uint32_t ret_status, ret_bytes;
 };
 
 /* Each group below is defined in the file its marker names.  A kernel

@@ -281,8 +281,10 @@ static int start(struct service *s, const char *as, char *err, size_t errlen)
         s->portal[i] = kportal_create(s->dom, pname, (idc_handler_t)d.iface[i].dispatch,
                                      (void *)d.iface[i].server, d.iface[i].id,
                                      IDC_BUF_MAX, IDC_BUF_MAX);
-        if (s->portal[i])
+        if (s->portal[i]) {
             s->portal[i]->owner = placement[s->where]->owner(s);
+            reply_contract_set(s->portal[i], &d, i);        /* kernel/reply.c */
+        }
         if (!s->portal[i]) {
             snprintf(err, errlen, "%s: cannot create portal %s (out of portals or memory)",
                      o->name, pname);

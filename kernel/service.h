@@ -20,6 +20,7 @@ struct svc_desc {
     struct {
         char name[SERVICE_IFNAME];
         uint32_t id, dispatch, server;
+        uint32_t ret_status, ret_bytes;     /* its result contract (kernel/reply.c) */
     } iface[KEA_SERVICE_MAX_IFACES];
     uint32_t init, fini;
     uint32_t rights, flags;
@@ -143,6 +144,11 @@ void recover_fault(struct domain *d, const char *why);                  /* the s
 uint32_t restart_deadline_ms(const struct service *s);                 /* 0: none */
 void recover_demote(struct service *s, const char *why);               /* a kernel-placed fault */
 int  restart_request(const char *spec, char *out, size_t cap);          /* sys.recovery */
+/* kernel/reply.c: reply contracts, a service's status checked against its interface */
+void reply_contract_set(struct portal *p, const struct svc_desc *d, uint32_t i);
+int  reply_ok(const struct portal *p, uint32_t proc, int status);         /* 1: within it */
+int  reply_check(struct thread *t, struct trapframe *tf, int status, uint32_t *out_len);  /* a return */
+int  reply_kernel_fault(struct thread *t, struct portal *p, struct idc_call *c, int status);
 /* kernel/inject.c: arm a fault at the service's next call */
 int  inject_fault(const char *name, const char *kind, char *err, size_t errlen);
 #endif

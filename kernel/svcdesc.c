@@ -112,6 +112,12 @@ int service_read_descriptor(const struct kobj *o, struct svc_desc *d, char *err,
         if (f.server && kobj_region_of(o, (uint32_t)f.server) < 0)
             FAIL("%s: service descriptor: %s's server (%#x) does not point into the object",
                  o->name, d->iface[i].name, (uint32_t)f.server);
+        if (f.ret_status & f.ret_bytes)
+            FAIL("%s: service descriptor: %s's result contract gives procedures %#x two "
+                 "results (status and bytes)", o->name, d->iface[i].name,
+                 f.ret_status & f.ret_bytes);
+        d->iface[i].ret_status = f.ret_status;
+        d->iface[i].ret_bytes = f.ret_bytes;
         d->iface[i].id = f.iface_id;
         d->iface[i].dispatch = (uint32_t)f.dispatch;
         d->iface[i].server = (uint32_t)f.server;

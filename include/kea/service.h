@@ -17,14 +17,23 @@
 #include <kea/idc.h>
 #include <kea/rights.h>
 
-#define KEA_SERVICE_MAGIC 0x6b736576u      /* "kesv" */
+#define KEA_SERVICE_MAGIC 0x6b737632u      /* "ksv2": interfaces carry result contracts */
 #define KEA_SERVICE_MAX_IFACES 8
 
+/* One interface: write it <IFACE>_SERVICE_IFACE(dispatch, server), from the
+ * generated server header, which fills in the result contract too. */
 struct kea_service_iface {
     const char *name;                       /* interface name: <IFACE>_IFACE_NAME */
     uint32_t iface_id;                      /* <IFACE>_IFACE_ID */
     idc_handler_t dispatch;                 /* <iface>_dispatch */
     void *server;                           /* its struct <iface>_server */
+    /* The result contract (docs/interfaces.md), bit p for procedure p <
+     * 32: the procedures whose status is 0 on success (<IFACE>_RET_STATUS)
+     * and those whose status is a byte count, at most IDC_BUF_MAX
+     * (<IFACE>_RET_BYTES); the rest may return any value >= 0.  Every
+     * error must be a KEA_E* code.  The kernel treats a reply outside it
+     * as a fault of the service. */
+    uint32_t ret_status, ret_bytes;
 };
 
 struct kea_service {

@@ -37,7 +37,7 @@ static int th_exit(void *self, int32_t status)
     (void)self;
     if (cur->depth >= 2 && !cur->act[cur->depth - 1].dom->is_kernel) {
         cur->end_call = 1;
-        return status;
+        return 0;                       /* not seen: the call ends (and status with it) */
     }
     kthread_exit(status);
 }

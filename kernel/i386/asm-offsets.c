@@ -51,6 +51,7 @@ void asm_offsets(void)
     OFFSET(ACT_OUT_CAP, activation, out_cap);
     OFFSET(ACT_KARGS, activation, kargs);
     OFFSET(ACT_SINCE, activation, since);
+    OFFSET(ACT_PROC, activation, proc);
     OFFSET(DOM_ID, domain, id);
     OFFSET(DOM_IS_KERNEL, domain, is_kernel);
     OFFSET(DOM_CR3, domain, cr3);
@@ -68,6 +69,7 @@ void asm_offsets(void)
     OFFSET(P_ROOTED, portal, rooted);
     OFFSET(P_HELD, portal, held);
     OFFSET(P_OUT_MAX, portal, out_max);
+    OFFSET(P_CONTRACT, portal, contract);
     OFFSET(SLOT_NEXT, actslot, next);
     OFFSET(SLOT_BASE, actslot, base);
     OFFSET(SLOT_ENTRY_KVA, actslot, entry_kva);

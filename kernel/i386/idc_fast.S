@@ -6,7 +6,8 @@
  *           whose in_len is 0), the callee domain has a cached activation
  *           slot: push the activation, switch CR3, sysexit into the
  *           callee's upcall entry;
- *   return  user callee -> user caller, no out-buffer bytes: pop it,
+ *   return  user callee -> user caller, no out-buffer bytes, a status of 0
+ *           or a portal without a reply contract (kernel/reply.c): pop it,
  *           switch back, sysexit to the caller;
  *   kcall   user -> kernel-placed service, no buffers: run the handler here
  *           through kservice_call() (the one call into a kernel-placed
@@ -16,7 +17,8 @@
  * (system-wide, or rooted while the caller's root has rooted remaps), a
  * kernel-placed service with buffers, a portal held by a migration, a dead or
  * missing portal, a full activation stack, no cached slot, a kernel caller
- * to resume, I/O bitmaps in use -- jumps to the general entry
+ * to resume, I/O bitmaps in use, a nonzero status to check against a
+ * reply contract -- jumps to the general entry
  * (idc_entry.S, sysenter_slow) with every register as sysenter left it.
  * The general path alone is complete: these are shortcuts of it, never
  * different semantics.
@@ -95,6 +97,7 @@
         movl    %eax, %ss:TH_DEPTH(%ecx)
         imull   $ACT_SIZE, %eax, %eax
         leal    TH_ACT(%ecx,%eax), %eax         /* a = &t->act[++t->depth] */
+        movw    %bp, %ss:ACT_PROC(%eax)         /* the proc: its reply's contract */
         movl    %ebx, %ss:ACT_DOM(%eax)
         movl    %edx, %ss:ACT_PORTAL(%eax)
         movl    $0, %ss:ACT_KARGS(%eax)
@@ -286,6 +289,12 @@ fast_return:
         jne     return_miss
         cmpl    $0, %ss:io_domains
         jne     return_miss
+        testl   %ecx, %ecx              /* status 0: within every reply contract */
+        jz      2f
+        movl    %ss:ACT_PORTAL(%ebp), %edx
+        cmpl    $0, %ss:P_CONTRACT(%edx) /* another status on a portal with a contract: */
+        jne     return_miss             /* the C path checks it (kernel/reply.c) */
+2:
 
 /* ==== POINT OF NO RETURN (return): eax = t, ebp = a, ecx = status ==== */
         incl    %ss:idc_fast_returns

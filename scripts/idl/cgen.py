@@ -106,6 +106,16 @@ def common_block(iface, n):
     out += [f"#define {n.proc_macro(p):<{width}} {p.number}" for p in iface.procs]
     out += [
         "",
+        "/* Result contract, one bit per procedure 0..31: RET_STATUS, those that",
+        " * return 0 on success; RET_BYTES, those that return a byte count",
+        " * (0..IDC_BUF_MAX, '-> bytes'); the rest any value >= 0 ('-> u32').",
+        " * Errors are negative KEA_E* codes.  The kernel checks the replies of a",
+        " * service's portals against it (docs/interfaces.md). */",
+        f"#define {n.I}_RET_STATUS 0x{iface.result_mask('status'):08x}u",
+        f"#define {n.I}_RET_BYTES  0x{iface.result_mask('bytes'):08x}u",
+    ]
+    out += [
+        "",
         "/* Procedure names by number, for tracing.  Static (and so one copy per",
         " * file that uses it) rather than extern: the client and server halves",
         " * must each link without the other. */",
@@ -244,8 +254,10 @@ def server_header(iface, n):
         "",
         f"/* An implementation of \"{iface.name}\": one function per procedure, called",
         " * with the server's self pointer.  An op returns a status: >= 0 is passed",
-        " * to the caller as the call's result, < 0 is an error (a KEA_E* code or",
-        " * the service's own), in which case its out parameters are discarded.",
+        " * to the caller as the call's result (0, unless the procedure declares",
+        " * '-> bytes' or '-> u32'), < 0 is an error (a KEA_E* code), in which case",
+        " * its out parameters are discarded.  The kernel treats any other status",
+        " * from a service's portal as a fault of the service (docs/interfaces.md).",
         " * Out words start at 0.  An out buffer's op gets the caller's capacity",
         " * (<= IDC_BUF_MAX) and sets *NAME_len to the bytes written; claiming more",
         " * than the capacity fails the call with -KEA_E2BIG.  An in str is",
@@ -270,6 +282,12 @@ def server_header(iface, n):
         " * -KEA_EINVAL for an in str without a NUL within in_len; otherwise the",
         " * op's status, with out words in call->w and call->out_len set. */",
         f"int {n.i}_dispatch(void *arg, struct idc_call *call);",
+        "",
+        f"/* An entry of a service descriptor's interfaces (struct kea_service_iface,",
+        " * include/kea/service.h), with the result contract the kernel checks. */",
+        f"#define {n.I}_SERVICE_IFACE(dispatch, server) \\",
+        f"    {{ {n.I}_IFACE_NAME, {n.I}_IFACE_ID, (dispatch), (server), \\",
+        f"      {n.I}_RET_STATUS, {n.I}_RET_BYTES }}",
         "",
         f"#endif /* {guard} */",
     ]

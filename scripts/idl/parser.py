@@ -23,6 +23,17 @@ WORD_TYPES = {
 BUFFER_TYPES = ("buf", "str")
 ALL_TYPES = tuple(WORD_TYPES) + BUFFER_TYPES
 
+# What a procedure's status may be on success (its result contract,
+# docs/interfaces.md): by default 0 (`status`); `-> bytes` a byte count of
+# one call's buffers, 0..IDC_BUF_MAX; `-> u32` any value 0..2^31-1.  An
+# error is always a negative KEA_E* code.  The kernel checks a service's
+# replies against it for procedures 0..CONTRACT_PROCS-1 (one bit each in
+# a 32-bit mask of the service descriptor); later ones may return any
+# value >= 0.
+RESULTS = ("status", "bytes", "u32")
+CONTRACT_PROCS = 32
+BUF_MAX = 4096              # IDC_BUF_MAX: the largest `bytes` result
+
 # Names the generated C code uses itself, in the scope of parameters.  Every
 # parameter is a parameter of the stub (beside `b`, the locals `args`, `ret`)
 # and of the op (beside `self`); out parameters are also locals of the
@@ -91,6 +102,10 @@ class Proc:
     # and was restarted (docs/reliability.md).  Not part of the signature:
     # it changes what a client does, not the wire format.
     idempotent: bool = False
+    # '-> bytes' / '-> u32': what the status may be on success (RESULTS);
+    # "status" (0) unless declared.  Not part of the signature either: the
+    # wire format is the same, only what the kernel accepts back differs.
+    result: str = "status"
 
     def select(self, direction, word):
         return [p for p in self.params if p.direction == direction and p.is_word == word]
@@ -132,6 +147,15 @@ class Interface:
             for p in self.procs)
         return f"{self.name};{procs}"
 
+    def result_mask(self, result):
+        """Bit p set for each procedure p < CONTRACT_PROCS whose result
+        contract is `result` (the masks of the service descriptor)."""
+        m = 0
+        for p in self.procs:
+            if p.number < CONTRACT_PROCS and p.result == result:
+                m |= 1 << p.number
+        return m
+
     def iface_id(self):
         """32-bit FNV-1a of the signature.  The kernel refuses to remap a
         portal to one whose id differs, so equal ids mean "same procedures,
@@ -146,7 +170,7 @@ class Interface:
 # ---------------------------------------------------------------------------
 # Lexer: identifiers (words), the punctuation { } ( ) , ; and `#` comments.
 
-TOKEN_RE = re.compile(r"[ \t\r\f\v]+|\n|#[^\n]*|[A-Za-z0-9_]+|[{}(),;]")
+TOKEN_RE = re.compile(r"[ \t\r\f\v]+|\n|#[^\n]*|[A-Za-z0-9_]+|->|[{}(),;]")
 
 
 @dataclass
@@ -185,9 +209,10 @@ def tokenize(path, text):
 # Parser
 #
 #   file   := 'interface' NAME '{' proc* '}'
-#   proc   := ['idempotent'] 'proc' NAME '(' [param (',' param)*] ')' ';'
+#   proc   := ['idempotent'] 'proc' NAME '(' [param (',' param)*] ')' ['->' RESULT] ';'
 #   param  := ('in' | 'out') TYPE NAME
 #   TYPE   := 'u32' | 'i32' | 'bool' | 'handle' | 'buf' | 'str'
+#   RESULT := 'bytes' | 'u32'
 
 class Parser:
     def __init__(self, path, text):
@@ -290,9 +315,26 @@ class Parser:
                     break
                 self.next()
         self.expect(")", "after the parameters")
+        if self.peek().text == "->":
+            self.next()
+            proc.result = self.parse_result(proc)
         self.expect(";", "after the procedure declaration")
         self.check_proc(proc)
         return proc
+
+    def parse_result(self, proc):
+        tok = self.next()
+        if tok.text in ("bytes", "u32"):
+            return tok.text
+        if tok.text == "status":
+            raise self.error(tok.line, f"procedure '{proc.name}': '-> status' is the default: "
+                             "leave it out")
+        if not tok.text or tok.text in "{}(),;" or tok.text == "->":
+            raise self.error(tok.line, f"procedure '{proc.name}': expected a result after '->' "
+                             f"(bytes or u32), found {tok.describe()}")
+        raise self.error(tok.line, f"procedure '{proc.name}': unknown result '{tok.text}' "
+                         "(bytes: a byte count up to 4096; u32: any value >= 0; "
+                         "without '->' the status is 0 or an error)")
 
     def parse_param(self):
         tok = self.next()

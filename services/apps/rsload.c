@@ -8,8 +8,8 @@
  * round) and reads them back, round after round.  Whenever the driver has
  * restarted since the last fault it armed (its restart count in `services`
  * went up), it arms the next one with sys.recovery "inject ata KIND", KIND
- * drawn at random from KINDS (default: every kind that traps, and loop;
- * in the kernel not stack, which the kernel cannot contain);
+ * drawn at random from KINDS (default: every kind that traps, garbage and
+ * loop; in the kernel not stack, which the kernel cannot contain);
  * with `kernel` it first moves the driver back into the kernel if a fault
  * demoted it.  It stops once FAULTS faults have been followed by a
  * restart, checks every file once more and reports:
@@ -119,8 +119,8 @@ int main(uint32_t n, const char *args)
         return 1;
     }
     if (!nkinds) {
-        static const char *const all[] = { "null", "wild", "div", "ud", "loop", "stack" };
-        for (int i = 0; i < (kernel ? 5 : 6); i++) kinds[nkinds++] = all[i];   /* the kernel: no stack */
+        static const char *const all[] = { "null", "wild", "div", "ud", "garbage", "loop", "stack" };
+        for (int i = 0; i < (kernel ? 6 : 7); i++) kinds[nkinds++] = all[i];   /* the kernel: no stack */
     }
     kea_binding_t fs;
     int r = FS_BIND("simplefs", &fs);

@@ -620,8 +620,8 @@ static int ata_import(const void *buf, size_t len)
 }
 
 static const struct kea_service_iface ifaces[] = {
-    { BLOCK_IFACE_NAME, BLOCK_IFACE_ID, blk_dispatch, &block_srv },
-    { ATASTAT_IFACE_NAME, ATASTAT_IFACE_ID, atastat_dispatch, &stat_srv },
+    BLOCK_SERVICE_IFACE(blk_dispatch, &block_srv),
+    ATASTAT_SERVICE_IFACE(atastat_dispatch, &stat_srv),
 };
 
 KEA_SERVICE(.name = "ata", .ifaces = ifaces, .nifaces = 2, .init = ata_init, .fini = ata_fini,

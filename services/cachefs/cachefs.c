@@ -145,7 +145,7 @@ static void fini(void)
 }
 
 static const struct kea_service_iface ifaces[] = {
-    { FS_IFACE_NAME, FS_IFACE_ID, fs_dispatch, &fsserv_server },
+    FS_SERVICE_IFACE(fs_dispatch, &fsserv_server),
 };
 
 KEA_SERVICE(.name = "cachefs", .ifaces = ifaces, .nifaces = 1, .init = init, .fini = fini,

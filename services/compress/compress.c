@@ -514,8 +514,8 @@ static int cz_import(const void *buf, size_t len)
 }
 
 static const struct kea_service_iface ifaces[] = {
-    { FS_IFACE_NAME, FS_IFACE_ID, fs_dispatch, &server },
-    { ZLIB_IFACE_NAME, ZLIB_IFACE_ID, zlib_dispatch, &zs_server },
+    FS_SERVICE_IFACE(fs_dispatch, &server),
+    ZLIB_SERVICE_IFACE(zlib_dispatch, &zs_server),
 };
 
 KEA_SERVICE(.name = "compress", .ifaces = ifaces, .nifaces = 2, .fini = fini,

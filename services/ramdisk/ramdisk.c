@@ -143,7 +143,7 @@ static int rd_dispatch(void *arg, struct idc_call *c)
 }
 
 static const struct kea_service_iface ifaces[] = {
-    { BLOCK_IFACE_NAME, BLOCK_IFACE_ID, rd_dispatch, &server },
+    BLOCK_SERVICE_IFACE(rd_dispatch, &server),
 };
 
 KEA_SERVICE(.name = "ramdisk", .ifaces = ifaces, .nifaces = 1, .init = rd_init, .fini = rd_fini,

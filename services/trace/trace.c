@@ -289,7 +289,7 @@ static int trace_import(const void *buf, size_t len)
 static const struct trace_ops ops = { on, off, dump, clear };
 static struct trace_server server = { &ops, 0 };
 static const struct kea_service_iface ifaces[] = {
-    { TRACE_IFACE_NAME, TRACE_IFACE_ID, trace_dispatch, &server },
+    TRACE_SERVICE_IFACE(trace_dispatch, &server),
 };
 
 KEA_SERVICE(.name = "trace", .ifaces = ifaces, .nifaces = 1, .fini = fini,

@@ -830,8 +830,8 @@ static int vm_import(const void *buf, size_t len)
 }
 
 static const struct kea_service_iface ifaces[] = {
-    { PAGER_IFACE_NAME, PAGER_IFACE_ID, pager_dispatch, &pager_srv },
-    { VMCTL_IFACE_NAME, VMCTL_IFACE_ID, vmctl_entry, 0 },
+    PAGER_SERVICE_IFACE(pager_dispatch, &pager_srv),
+    VMCTL_SERVICE_IFACE(vmctl_entry, 0),
 };
 
 KEA_SERVICE(.name = "vm", .ifaces = ifaces, .nifaces = 2, .init = vm_init, .fini = vm_fini,

@@ -13,7 +13,8 @@ MEM = r"(\d+) pages in use, heap (\d+) bytes in (\d+) blocks"
 SVC = ["svc_plain.o", "svc_distro.o", "svcclient.o", "svc_failinit.o", "svc_initfault.o",
        "svc_importer.o", "bad_unresolved.o", "bad_notelf.o", "bad_truncated.o", "bad_machine.o",
        "bad_reloc.o", "bad_desc_magic.o", "bad_desc_nifaces.o", "bad_desc_name_outside.o",
-       "bad_desc_name_unterminated.o", "bad_desc_dispatch.o", "bad_desc_none.o"]
+       "bad_desc_name_unterminated.o", "bad_desc_dispatch.o", "bad_desc_contract.o",
+       "bad_desc_none.o"]
 
 
 def _boot(h):
@@ -182,6 +183,8 @@ BAD = [
     ("bad_desc_name_unterminated.o",
      "bad_desc_name_unterminated.o: service descriptor: name is not NUL-terminated within 4096 bytes"),
     ("bad_desc_dispatch.o", "bad_desc_dispatch.o: service descriptor: bad's dispatch (0x"),
+    ("bad_desc_contract.o", "bad_desc_contract.o: service descriptor: bad's result contract gives "
+     "procedures 0x2 two results (status and bytes)"),
     ("bad_desc_none.o", "bad_desc_none.o: not a service: it defines no kea_service descriptor"),
     ("svc_failinit.o", "svc_failinit.o: init failed: out of memory"),
 ]

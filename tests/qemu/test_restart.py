@@ -9,12 +9,12 @@ import os, re
 from kea import check
 import shellboot
 
-RESTARTED = r"restart: (\S+) restarted in (the kernel|\S+) \(([^)]*)\)(, from its checkpoint)?: restart (\d+)"
+RESTARTED = r"restart: (\S+) restarted in (the kernel|\S+) \((.*?)\)(, from its checkpoint)?: restart (\d+)"
 SMASH = "x" * 64                                    # past svc_distro's 16-byte stack buffer
 
 
-def _boot(h):
-    shellboot.boot_shell(h, modules=[os.path.join(h.build, p) for p in
+def _boot(h, cmdline=""):
+    shellboot.boot_shell(h, cmdline=cmdline, modules=[os.path.join(h.build, p) for p in
                                      ("rt.o", "shell.o", "svc/svc_distro.o", "svc/svc_migr.o")])
 
 
@@ -142,14 +142,15 @@ def test_restart_from_checkpoint(h):
 
 
 KINDS = {"null": "page fault", "wild": "page fault", "div": "divide error", "ud": "invalid opcode",
-         "stack": "page fault"}
+         "stack": "page fault", "garbage": "bad reply 0x7ead0bad from si.svctest proc 0"}
 
 
 def test_inject_each_kind(h):
     """`inject SERVICE KIND` arms one fault at the next call, in the service's
-    placement: each faulting kind ends that call with "callee faulted" and
-    restarts the service, which then answers; garbage comes back as a status;
-    refusals say why."""
+    placement: each kind ends that call with "callee faulted" and restarts
+    the service, which then answers -- garbage too, a status outside the
+    procedure's reply contract, which never reaches the caller; refusals
+    say why."""
     _boot(h)
     _load(h, "svc_migr.o", "si")
     h.cmd("load svc_migr.o kernel as sk")
@@ -170,15 +171,89 @@ def test_inject_each_kind(h):
         check(m and trap in m.group(3) and int(m.group(5)) == n, f"{kind}: no restart for a {trap}:\n"
               + h.out[start:])
         check(_state(h, "si")[1] == 1, f"{kind}: si does not answer after its restart")
-    out = h.cmd("inject si garbage")
-    out = h.cmd("call si.svctest where")
-    check(re.search(r"status 2125269933\b", out), f"garbage not returned:\n{out}")
-    check(_state(h, "si")[1] == 1, "si does not answer after the garbage")
+    check(not re.search(r"svctest\.where: status 2125269933", h.out), "the garbage reached the caller")
     check("is not a kind of fault" in h.cmd("inject si bogus"), "a bogus kind was accepted")
     check("cannot be contained there" in h.cmd("inject sk stack"), "a kernel stack overflow was armed")
     h.cmd("policy si deadline=0")
     check("its policy has no deadline" in h.cmd("inject si loop"), "an endless loop was armed")
     check(f"state running, {n} restarts" in h.cmd("services"), "services does not count the restarts")
+    _alive(h)
+
+
+def _answer(h, name, proc, status):
+    """`call NAME.svctest PROC STATUS`: the service answers with STATUS as its
+    own.  Returns the call's status and what the console said meanwhile."""
+    start = len(h.out)
+    out = h.cmd(f"call {name}.svctest {proc} {status}")
+    m = re.search(rf"svctest\.{proc}: status (-?\d+) ", out)
+    check(m, f"{proc} {status}: no status:\n{out}")
+    return int(m.group(1)), start
+
+
+def _wait_restart(h, start, what):
+    for _ in range(30):
+        m = re.search(RESTARTED, h.out[start:])
+        if m:
+            return m
+        h.cmd("sleep 100")
+    check(False, f"{what}: no restart:\n{h.out[start:]}")
+
+
+def _reply_contract_user(h):
+    _load(h, "svc_migr.o", "rc")
+    check("max=7" in h.cmd("policy rc max=7 window=1"), "policy")
+    for proc, status in (("answer", 0), ("answer", -9), ("answer", -17), ("answer_bytes", 4096),
+                         ("answer_bytes", 1), ("answer_bytes", -1)):
+        got, start = _answer(h, "rc", proc, status)
+        check(got == status, f"{proc} {status} within the contract came back as {got}")
+        check("bad reply" not in h.out[start:], f"{proc} {status} taken for a bad reply")
+    n = 0
+    for proc, status, number in (("answer", 5, 9), ("answer", -18, 9), ("answer", -1000, 9),
+                                 ("answer_bytes", 4097, 10), ("answer_bytes", 0x7ead0bad, 10)):
+        got, start = _answer(h, "rc", proc, status)
+        check(got == -6, f"{proc} {status} outside the contract came back as {got}, not callee faulted")
+        n += 1
+        m = _wait_restart(h, start, f"{proc} {status}")
+        want = f"bad reply {status & 0xffffffff:#x} from rc.svctest proc {number}"
+        check(m.group(1) == "rc" and m.group(3) == want and int(m.group(5)) == n,
+              f"{proc} {status}: restart line {m.group(0)!r}, want reason {want!r}")
+        check(re.search(rf"kea: bad reply in domain rc \(thread \d+\): status {status & 0xffffffff:#x} from "
+                        rf"rc\.svctest proc {number} is outside its contract", h.out[start:]),
+              f"{proc} {status}: not reported:\n{h.out[start:]}")
+        check(_state(h, "rc")[1] == 1, f"{proc} {status}: rc does not answer after its restart")
+    check(f"state running, {n} restarts" in h.cmd("services"), "services does not count them")
+
+
+def test_reply_contract(h):
+    """A service's status is checked by the kernel against the procedure's
+    reply contract (svctest.idl: `answer` returns 0 or an error, `answer_bytes`
+    a byte count up to 4096): within it the caller gets it as it is; outside
+    it -- a positive status from a status-only procedure, a count over 4096,
+    a negative status that is no KEA_E* code -- the caller of this procedure,
+    which is not idempotent, gets "callee faulted" and the service is
+    restarted (user placement) or demoted (kernel placement)."""
+    _boot(h)
+    _reply_contract_user(h)
+    # Kernel-placed: the bad reply demotes the service to a user domain.
+    h.cmd("load svc_migr.o kernel as rk")
+    got, start = _answer(h, "rk", "answer", 3)
+    check(got == -6, f"kernel-placed answer 3 came back as {got}, not callee faulted")
+    _wait_restart(h, start, "kernel-placed answer 3")
+    out = h.out[start:]
+    check("kea: bad reply in kernel-placed service rk (thread" in out and
+          "restart: rk demoted from the kernel to a user domain" in out, f"not demoted:\n{out}")
+    check(_state(h, "rk")[0] != 0, "rk does not serve from a user domain")
+    got, _ = _answer(h, "rk", "answer", -9)
+    check(got == -9, f"rk, demoted, answers -9 with {got}")
+    _alive(h)
+
+
+def test_reply_contract_general_path(h):
+    """The same checks of a user-placed service's replies with the assembly
+    fast path off (fastpath=off): the general C path alone checks them."""
+    _boot(h, cmdline="fastpath=off")
+    check("fast path off" in h.out, "fastpath=off not honoured")
+    _reply_contract_user(h)
     _alive(h)
 
 
@@ -233,7 +308,7 @@ def test_kill_after_deadline_of_a_looping_call(h):
     check("is busy" in h.cmd(f"kill {dom}"), "the looping service was killed with a thread inside")
     check("is busy" in h.cmd(f"kill {client}"), "the caller was killed while its thread is inside pu")
     h.expect(r"svcclient: pu where status=-17 \(timed out\)", timeout=20)
-    out = _wait_restart(h, start)
+    out = _out_after_restart(h, start)
     check(re.search(r"past its 1500 ms deadline in pu", out), f"no deadline:\n{out}")
     check(re.search(rf"killed \S+ \(domain {client}\)", h.cmd(f"kill {client}")), "the caller not killed")
     new = _state(h, "pu")[0]
@@ -269,11 +344,9 @@ def test_kernel_placed_fault_demotes(h):
     _alive(h)
 
 
-def _wait_restart(h, start):
-    for _ in range(30):
-        if re.search(RESTARTED, h.out[start:]):
-            break
-        h.cmd("sleep 100")
+def _out_after_restart(h, start, what="the call"):
+    """What the console said from `start` up to a restart line (at most 3 s)."""
+    _wait_restart(h, start, what)
     return h.out[start:]
 
 
@@ -293,7 +366,7 @@ def test_kernel_placed_loop_ends_at_deadline(h):
         start = len(h.out)
         out = h.cmd(f"call kl.svctest spin {how}", timeout=30)
         check("status -17 (timed out)" in out, f"spin {how}: the call did not time out:\n{out}")
-        out = _wait_restart(h, start)
+        out = _out_after_restart(h, start)
         check(re.search(r"deadline 300 ms passed at eip [0-9a-f]{8} in kernel-placed service kl "
                         r"\(thread \d+\): call unwound to its IDC boundary, caller gets timed out", out)
               and "restart: kl demoted from the kernel to a user domain" in out,
@@ -303,7 +376,7 @@ def test_kernel_placed_loop_ends_at_deadline(h):
     start = len(h.out)
     out = h.cmd("call kl.svctest spin 2", timeout=30)
     check("status -17 (timed out)" in out, f"user spin: the call did not time out:\n{out}")
-    check(re.search(r"past its 300 ms deadline in kl", _wait_restart(h, start)), "no user deadline")
+    check(re.search(r"past its 300 ms deadline in kl", _out_after_restart(h, start)), "no user deadline")
     _alive(h)
 
 
@@ -317,12 +390,12 @@ def test_kernel_placed_fault_in_environment_demotes(h):
     start = len(h.out)
     out = h.cmd("call kc.svctest badcopy")
     check("status -6 (callee faulted)" in out, f"the bad copy did not fault:\n{out}")
-    out = _wait_restart(h, start)
+    out = _out_after_restart(h, start)
     check(re.search(r"page fault at eip [0-9a-f]{8}, address 00000010 in kernel-placed service kc", out)
           and "restart: kc demoted from the kernel to a user domain" in out, f"not demoted:\n{out}")
     start = len(h.out)
     check("status -6 (callee faulted)" in h.cmd("call kc.svctest badcopy"), "no fault in user")
-    check(re.search(RESTARTED, _wait_restart(h, start)), "no restart in user")
+    check(re.search(RESTARTED, _out_after_restart(h, start)), "no restart in user")
     check(_state(h, "kc")[0] != 0, "kc does not serve")
     _alive(h)
 
@@ -341,12 +414,12 @@ def test_kernel_placed_panic_demotes(h):
         start = len(h.out)
         out = h.cmd(f"call kp.svctest die {how}")
         check("status -6 (callee faulted)" in out, f"die {how}: the call did not fail:\n{out}")
-        out = _wait_restart(h, start)
+        out = _out_after_restart(h, start)
         check(why in out and "in kernel-placed service kp" in out and
               "restart: kp demoted from the kernel to a user domain" in out, f"die {how}:\n{out}")
     start = len(h.out)
     check("status -6 (callee faulted)" in h.cmd("call kp.svctest die 1"), "no failure in user")
-    check(re.search(RESTARTED, _wait_restart(h, start)), "no restart in user")
+    check(re.search(RESTARTED, _out_after_restart(h, start)), "no restart in user")
     _alive(h)
 
 
@@ -383,23 +456,27 @@ def _driver_under_load(h, faults, where, extra=""):
     faults_seen = len(re.findall(r"kea: .* in (?:domain ata|kernel-placed service ata)|past its \d+ ms "
                                  r"deadline in ata", out))
     check(faults_seen == injected, f"{faults_seen} faults reported for {injected} injected")
+    garbage = len(re.findall(r"kea: bad reply in (?:domain ata|kernel-placed service ata) ", out))
+    print(f"rsload ({where}): {garbage} of the faults were garbage replies, taken for faults")
+    check(garbage > 0, "no garbage reply among the faults")
     _alive(h)
     return out
 
 
 def test_1000_faults_in_user_placed_driver(h):
-    """1,000 faults of random kinds injected into the user-placed ATA driver
-    while an application writes and reads checksummed files through simplefs
-    on its disk: each is followed by a restart, the block stubs retry the
-    calls the driver failed in, and no acknowledged write is lost."""
+    """1,000 faults of random kinds (null, wild, div, ud, garbage, stack,
+    loop) injected into the user-placed ATA driver while an application
+    writes and reads checksummed files through simplefs on its disk: each is
+    followed by a restart, the block stubs retry the calls the driver failed
+    in (a garbage reply included), and no acknowledged write is lost."""
     _driver_under_load(h, 1000, "user")
 
 
 def test_100_faults_in_kernel_placed_driver(h):
     """100 faults of the kinds the kernel contains (null, wild, div, ud,
-    loop) in the kernel-placed ATA driver under the same load: each is unwound, the
-    driver demoted to a user domain (and moved back for the next one); the
-    kernel survives and the workload completes."""
+    loop, garbage) in the kernel-placed ATA driver under the same load: each
+    is unwound, the driver demoted to a user domain (and moved back for the
+    next one); the kernel survives and the workload completes."""
     out = _driver_under_load(h, 100, "kernel", " kernel")
     check(len(re.findall(r"restart: ata demoted from the kernel to a user domain", out)) == 100,
           "not every fault demoted the driver")

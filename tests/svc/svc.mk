@@ -93,7 +93,7 @@ $(SVC_DIR)/svcclient.o: $(SVC_DIR)/svcclient.plain.o $(SVC_DIR)/gen-svctest_clie
 
 # --- objects the loader must refuse ------------------------------------------
 
-SVC_BAD_DESC := magic nifaces name_outside name_unterminated dispatch none
+SVC_BAD_DESC := magic nifaces name_outside name_unterminated dispatch none contract
 $(SVC_DIR)/bad_desc_%.o: tests/svc/baddesc.c
 	@mkdir -p $(@D)
 	$(TARGET_CC) $(SVC_CFLAGS) -DBAD_$(shell echo $* | tr a-z A-Z) -c $< -o $@

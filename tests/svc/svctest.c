@@ -90,7 +90,7 @@ static int smash(void *self, const void *data, size_t len)
     char buf[16];
     memcpy(buf, data, len);
     __asm__ volatile("" : : "r"(buf) : "memory");
-    return buf[0];
+    return 0;
 #else
     (void)data; (void)len;
     return -KEA_EINVAL;
@@ -143,6 +143,15 @@ static int die(void *self, uint32_t how)
     if (how == 1) abort();
     assert(how != 2);
     return -KEA_EINVAL;
+}
+
+/* A reply of the caller's choosing, in or out of the contract: an out of
+ * contract one makes the kernel restart the service (kernel/reply.c). */
+static int answer(void *self, int32_t status)
+{
+    (void)self;
+    calls++;
+    return status;
 }
 
 #ifdef SVC_MIGR
@@ -209,10 +218,11 @@ static int svc_import(const void *buf, size_t len)
 #define SVC_HOOKS .rights = 0
 #endif
 
-static const struct svctest_ops ops = { where, div64, state, upper, smash, hold, spin, badcopy, die };
+static const struct svctest_ops ops = { where, div64, state, upper, smash, hold, spin, badcopy, die,
+                                        answer, answer };
 static struct svctest_server server = { &ops, 0 };
 static const struct kea_service_iface ifaces[] = {
-    { SVCTEST_IFACE_NAME, SVCTEST_IFACE_ID, svctest_dispatch, &server },
+    SVCTEST_SERVICE_IFACE(svctest_dispatch, &server),
 };
 
 KEA_SERVICE(.name = "svctest", .ifaces = ifaces, .nifaces = 1, .init = svctest_init,

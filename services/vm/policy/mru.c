@@ -130,7 +130,7 @@ static int mru_import(const void *buf, size_t len)
 }
 
 static const struct kea_service_iface ifaces[] = {
-    { POLICY_IFACE_NAME, POLICY_IFACE_ID, policy_dispatch, &server },
+    POLICY_SERVICE_IFACE(policy_dispatch, &server),
 };
 
 KEA_SERVICE(.name = "mru", .ifaces = ifaces, .nifaces = 1, .init = mru_init, .fini = mru_fini,

@@ -112,6 +112,22 @@ interface u { proc g(); }""", 2, "one interface per file"),
     proc invoke();
 }""", 2, "portal_invoke"),
     ("reserved interface", """interface idc { proc f(); }""", 1, "reserved"),
+    ("unknown result", """interface t {
+    proc f(in u32 a)
+        -> u64;
+}""", 3, "unknown result 'u64'"),
+    ("default result written", """interface t {
+    proc f() -> status;
+}""", 2, "'-> status' is the default"),
+    ("missing result", """interface t {
+    proc f(out buf d) -> ;
+}""", 2, "expected a result after '->'"),
+    ("result before the parameters", """interface t {
+    proc f -> bytes (out buf d);
+}""", 2, "expected '('"),
+    ("half an arrow", """interface t {
+    proc f() - bytes;
+}""", 2, "unexpected character '-'"),
 ]
 
 # Accepted: names that are only reserved in some places.
@@ -305,8 +321,59 @@ def test_idempotent():
         assert p.returncode == 1 and "bad.idl:2:" in p.stderr and "'idempotent'" in p.stderr, p.stderr
 
 
+# ---------------------------------------------------------------------------
+# Result contracts ('-> bytes', '-> u32'; docs/interfaces.md): not part of
+# the id; the masks the kernel gets through the service descriptor.
+
+RES = "interface res {\n" + "".join(
+    f"    proc p{i}(in u32 x){' -> bytes' if i % 3 == 1 else ' -> u32' if i % 3 == 2 else ''};\n"
+    for i in range(34)) + "}\n"
+
+
+def test_results():
+    plain = re.sub(r" -> \w+", "", RES)
+    assert plain != RES and iface_id(RES) == iface_id(plain), "a result contract changed the id"
+    status = sum(1 << i for i in range(32) if i % 3 == 0)
+    bytes_ = sum(1 << i for i in range(32) if i % 3 == 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "res.idl")
+        with open(path, "w") as f:
+            f.write(RES)
+        p = run_gen("-o", tmp, path)
+        assert p.returncode == 0, p.stderr
+        iface = idlgen.parse_file(path)
+        assert [q.result for q in iface.procs[:4]] == ["status", "bytes", "u32", "status"]
+        # Procedures 32 and 33 are past the masks: any value >= 0 is theirs.
+        assert iface.result_mask("status") == status and iface.result_mask("bytes") == bytes_
+        # The masks are in both headers, and the descriptor entry the server
+        # header makes is a struct kea_service_iface carrying them.
+        main_c = os.path.join(tmp, "desc.c")
+        with open(main_c, "w") as f:
+            f.write(f"""#include <kea/service.h>
+#include "res_client.h"
+#include "res_server.h"
+_Static_assert(RES_RET_STATUS == {status:#x}u, "status mask");
+_Static_assert(RES_RET_BYTES == {bytes_:#x}u, "bytes mask");
+static struct res_server srv;
+const struct kea_service_iface ifaces[] = {{ RES_SERVICE_IFACE(res_dispatch, &srv) }};
+_Static_assert(sizeof ifaces == sizeof(struct kea_service_iface), "one entry");
+""")
+        p = subprocess.run(["gcc", "-std=c11", "-Wall", "-Wextra", "-Werror", "-fsyntax-only",
+                            "-I", os.path.join(ROOT, "include"), "-I", tmp, main_c],
+                           capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+    # Every interface of the tree: block's read and write return byte
+    # counts, and nothing else of it may return more than 0.
+    path = os.path.join(ROOT, "services", "block", "block.idl")
+    blk = idlgen.parse_file(path)
+    assert {q.name: q.result for q in blk.procs} == {
+        "info": "status", "read": "bytes", "write": "bytes", "sync": "status",
+        "claim": "status", "release": "status"}, [(q.name, q.result) for q in blk.procs]
+
+
 group("gen-errors", test_errors)
 group("gen-ids", test_ids)
 group("gen-doc-example", test_doc_example)
 group("gen-idempotent", test_idempotent)
+group("gen-results", test_results)
 group.exit()
