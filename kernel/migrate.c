@@ -148,7 +148,7 @@ static int drain(struct service *s, uint32_t timeout_ms, uint32_t *waited_ms, ch
 static int line_of(const struct domain *d, const struct portal *p, void *ctx)
 {
     const struct service *s = ctx;
-    return placement[s->where]->contains(s, d, p);
+    return placement[s->where]->owns(s, d, p);
 }
 
 #define MAX_LINES 16
@@ -331,7 +331,7 @@ static void move_own_portals(struct service *s, struct service *n)
     for (int i = 0; i < portal_capacity(); i++) {
         struct portal *p = portal_by_id(i);
         if (!p || !p->dom) continue;
-        int mine = placement[s->where]->contains(s, p->dom, p);
+        int mine = placement[s->where]->owns(s, p->dom, p);
         for (uint32_t j = 0; mine && j < s->nifaces; j++)
             mine = p != s->was[j];
         if (!mine) continue;

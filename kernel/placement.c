@@ -37,15 +37,22 @@ static struct domain *kernel_own_domain(const struct service *s) { (void)s; retu
 /* The object, so that remaps can tell services in the kernel apart. */
 static const void *kernel_owner(const struct service *s) { return s->obj; }
 
-/* Entered through one of its portals (revoked ones included), or into
- * code in its object: a portal it made itself, its init, fini and state
- * calls. */
-static int kernel_contains(const struct service *s, const struct domain *d, const struct portal *p)
+/* One of its portals (revoked ones included), or one leading into code in
+ * its object: a portal it made itself, its init, fini and state calls'. */
+static int kernel_owns(const struct service *s, const struct domain *d, const struct portal *p)
 {
     if (d != kernel_domain || !p) return 0;
     for (uint32_t j = 0; j < s->nifaces; j++)
         if (p == s->was[j]) return 1;
     return s->obj && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0;
+}
+
+/* An activation entered through such a portal. */
+static int kernel_holds(const struct service *s, const struct thread *t)
+{
+    for (int k = 1; k <= t->depth; k++)
+        if (kernel_owns(s, t->act[k].dom, t->act[k].portal)) return 1;
+    return 0;
 }
 
 /* Portals it made itself (through the portal service) would lead into
@@ -88,10 +95,18 @@ static struct domain *user_own_domain(const struct service *s) { return s->dom; 
 
 static const void *user_owner(const struct service *s) { return s->dom; }
 
-static int user_contains(const struct service *s, const struct domain *d, const struct portal *p)
+static int user_owns(const struct service *s, const struct domain *d, const struct portal *p)
 {
     (void)p;
     return d == s->dom;
+}
+
+/* An activation in its domain. */
+static int user_holds(const struct service *s, const struct thread *t)
+{
+    for (int k = 1; k <= t->depth; k++)
+        if (t->act[k].dom == s->dom) return 1;
+    return 0;
 }
 
 /* What it made itself goes with its domain. */
@@ -121,11 +136,11 @@ static void user_unmap_state(struct service *s, struct svc_state *st)
 
 static const struct placement_ops kernel_ops = {
     "kernel", "the kernel", kernel_make, kernel_drop, kernel_own_domain, kernel_owner,
-    kernel_contains, kernel_revoke_own, kernel_map_state, kernel_unmap_state,
+    kernel_owns, kernel_holds, kernel_revoke_own, kernel_map_state, kernel_unmap_state,
 };
 static const struct placement_ops user_ops = {
     "user", "a user domain", udomain_create, user_drop, user_own_domain, user_owner,
-    user_contains, user_revoke_own, user_map_state, user_unmap_state,
+    user_owns, user_holds, user_revoke_own, user_map_state, user_unmap_state,
 };
 const struct placement_ops *const placement[2] = { [PLACE_KERNEL] = &kernel_ops,
                                                    [PLACE_USER] = &user_ops };

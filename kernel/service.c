@@ -310,9 +310,7 @@ int service_load(const char *module, enum placement where, const char *as,
  * fini and state calls count. */
 int service_in_instance(const struct thread *t, const struct service *s)
 {
-    for (int k = 1; k <= t->depth; k++)
-        if (placement[s->where]->contains(s, t->act[k].dom, t->act[k].portal)) return 1;
-    return 0;
+    return placement[s->where]->holds(s, t);
 }
 
 /* The first thread inside this instance of s (1), or none (0). */

@@ -80,9 +80,10 @@ struct placement_ops {
      * rooting its threads), or NULL: the kernel's is shared. */
     struct domain *(*own_domain)(const struct service *s);
     const void *(*owner)(const struct service *s);  /* what remaps compare callers with */
-    /* Is an activation in domain d, entered through portal p (NULL for a
-     * thread's base), inside the instance?  Also: is p one of its own? */
-    int (*contains)(const struct service *s, const struct domain *d, const struct portal *p);
+    /* Is portal p, leading into domain d, the instance's (its own or one
+     * it made, or code in it)?  Has thread t an activation inside it? */
+    int (*owns)(const struct service *s, const struct domain *d, const struct portal *p);
+    int (*holds)(const struct service *s, const struct thread *t);
     void (*revoke_own)(struct service *s);  /* portals it made itself, before its code goes */
     /* The state pages (kernel/migrate.c) at *addr in the instance's view, and back. */
     int (*map_state)(struct service *s, struct svc_state *st, uint32_t *addr);
