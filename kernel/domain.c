@@ -167,6 +167,7 @@ int kdomain_destroy(struct domain *d)
             if (t->act[k].dom == d) return -KEA_EBUSY;     /* executing inside d */
     }
     kill_domain_threads(d);
+    sem_forget_domain(d);
     if (d->pager) portal_put(d->pager);
     kobj_forget_domain(d);
     irqsvc_forget_domain(d);

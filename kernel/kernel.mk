@@ -3,9 +3,16 @@ KERNEL_C    := $(filter-out kernel/i386/asm-offsets.c,$(wildcard kernel/*.c kern
 KERNEL_S    := $(wildcard kernel/i386/*.S boot/*.S)
 KERNEL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.S,$(BUILD)/%.o,$(KERNEL_S))
 KERNEL_LIBS := $(BUILD)/liblmm.a $(BUILD)/libc.a $(BUILD)/libkea.a $(BUILD)/libelfobj.a
-KERNEL_GEN  := $(patsubst %,$(BUILD)/gen/%_server.o,$(notdir $(basename $(wildcard kernel/base/*.idl))))
+# The kernel links the servers of the base services it serves, one per
+# kernel/base/<iface>.c beside its <iface>.idl, and no client stubs: of
+# pager.idl, whose client it is (a domain's pager, idc_fault.c), it uses the
+# generated constants alone, calling through portal_call.
+KERNEL_SERVES  := $(filter $(notdir $(basename $(wildcard kernel/base/*.idl))),\
+                           $(notdir $(basename $(wildcard kernel/base/*.c))))
+KERNEL_GEN     := $(patsubst %,$(BUILD)/gen/%_server.o,$(KERNEL_SERVES))
+KERNEL_CLIENTH := $(BUILD)/gen/pager_client.h
 
-$(BUILD)/kernel/%.o: kernel/%.c | $(KERNEL_GEN)
+$(BUILD)/kernel/%.o: kernel/%.c | $(KERNEL_GEN) $(KERNEL_CLIENTH)
 	@mkdir -p $(dir $@)
 	$(TARGET_CC) $(TARGET_CFLAGS) -I$(BUILD)/gen -MMD -MP -c $< -o $@
 

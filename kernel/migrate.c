@@ -50,10 +50,9 @@
 #include "udomain.h"
 #include "service.h"
 
-/* Where the state pages appear in a user placement: the top of the user
- * half below the TLS page, which nothing else maps. */
-#define STATE_VA     0xbf000000u
-#define STATE_MAX    (USER_TLS_BASE - STATE_VA - PGSIZE)
+/* The most state a migration carries: what fits at SVC_STATE_VA
+ * (service.h) below the TLS page. */
+#define STATE_MAX    (USER_TLS_BASE - SVC_STATE_VA - PGSIZE)
 
 static struct service *moving;          /* the service held now, or NULL */
 static struct service *heir;            /* its new instance, once placed */
@@ -145,13 +144,11 @@ static int drain(struct service *s, uint32_t timeout_ms, uint32_t *waited_ms, ch
 
 /* ---- interrupt lines ---- */
 
-/* Is a line's portal the old instance's: in its domain, or (kernel) code
- * in its object? */
+/* Is a line's portal (in domain d) the old instance's? */
 static int line_of(const struct domain *d, const struct portal *p, void *ctx)
 {
     const struct service *s = ctx;
-    if (s->where == PLACE_USER) return d == s->dom;
-    return d == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0;
+    return placement[s->where]->owns(s, d, p);
 }
 
 #define MAX_LINES 16
@@ -182,32 +179,6 @@ static void unpark(struct lines *l)
 /* ---- the state pages ---- */
 
 #define state svc_state
-
-/* The state's address in s's placement: the kernel's own view, or the
- * same pages mapped at STATE_VA in its domain. */
-static int state_map(struct service *s, struct state *st, uint32_t *addr)
-{
-    if (s->where == PLACE_KERNEL) {
-        *addr = (uint32_t)st->k;
-        return 0;
-    }
-    for (uint32_t i = 0; i < st->npages; i++) {
-        page_incref(st->k + i * PGSIZE);
-        int r = domain_insert(s->dom, STATE_VA + i * PGSIZE, st->k + i * PGSIZE, 1);
-        if (r < 0) {
-            page_free(st->k + i * PGSIZE);
-            domain_unmap(s->dom, STATE_VA, i);
-            return r;
-        }
-    }
-    *addr = STATE_VA;
-    return 0;
-}
-
-static void state_unmap(struct service *s, struct state *st)
-{
-    if (s->where == PLACE_USER && s->dom) domain_unmap(s->dom, STATE_VA, st->npages);
-}
 
 void svc_state_free(struct state *st)
 {
@@ -248,13 +219,13 @@ static int export_state(struct service *s, struct state *st, uint32_t inject, ch
         st->npages = 0;
         return -KEA_ENOMEM;
     }
-    if ((r = state_map(s, st, &addr)) < 0) {
+    if ((r = placement[s->where]->map_state(s, st, &addr)) < 0) {
         snprintf(err, errlen, "export: cannot map the state pages into %s: %s", s->name,
                  kea_strerror(r));
         return r;
     }
     r = state_call(s, KEA_STATE_EXPORT, addr, st->npages * PGSIZE, &st->len);
-    state_unmap(s, st);
+    placement[s->where]->unmap_state(s, st);
     if (r >= 0 && st->len > st->npages * PGSIZE) r = -KEA_E2BIG;
     if (r < 0) {
         snprintf(err, errlen, "export: %s's state_export failed: %s", s->name, kea_strerror(r));
@@ -266,14 +237,14 @@ static int export_state(struct service *s, struct state *st, uint32_t inject, ch
 static int import_state(struct service *n, struct state *st, char *err, size_t errlen)
 {
     uint32_t addr;
-    int r = state_map(n, st, &addr);
+    int r = placement[n->where]->map_state(n, st, &addr);
     if (r < 0) {
         snprintf(err, errlen, "import: cannot map the state pages into the new instance: %s",
                  kea_strerror(r));
         return r;
     }
     r = state_call(n, KEA_STATE_IMPORT, addr, st->len, 0);
-    state_unmap(n, st);
+    placement[n->where]->unmap_state(n, st);
     if (r < 0)
         snprintf(err, errlen, "import: %s's state_import %s: %s", n->name,
                  r == -KEA_ECALLEEFAULT ? "faulted" : "failed", kea_strerror(r));
@@ -322,8 +293,10 @@ static struct service *place_new(struct service *s, enum placement to, uint32_t 
     }
     n->nifaces = s->nifaces;
     memcpy(n->iface, s->iface, sizeof n->iface);
-    if (to == PLACE_USER)       /* a restart in place keeps what the load gave */
-        n->dom->rights = s->where == PLACE_USER ? s->dom->rights : service_user_rights(&n->desc);
+    /* A domain of its own holds what the descriptor declares (if the
+     * requester holds it); a restart in place keeps what the load gave. */
+    struct domain *own = service_own_domain(n), *was = service_own_domain(s);
+    if (own) own->rights = was ? was->rights : service_user_rights(&n->desc);
     return n;
 }
 
@@ -334,7 +307,7 @@ static void drop_new(struct service *n, int why, char *err, size_t errlen)
     service_track(n, 0);
     if (!n->gone) {
         service_run_fini(n, why);
-        service_revoke_own(n);
+        placement[n->where]->revoke_own(n);
     }
     service_discard(n, err, errlen);
 }
@@ -358,8 +331,7 @@ static void move_own_portals(struct service *s, struct service *n)
     for (int i = 0; i < portal_capacity(); i++) {
         struct portal *p = portal_by_id(i);
         if (!p || !p->dom) continue;
-        int mine = s->where == PLACE_USER ? p->dom == s->dom
-                 : p->dom == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0;
+        int mine = placement[s->where]->owns(s, p->dom, p);
         for (uint32_t j = 0; mine && j < s->nifaces; j++)
             mine = p != s->was[j];
         if (!mine) continue;
@@ -398,8 +370,6 @@ static void switch_to(struct service *s, struct service *n, struct lines *l)
     irq_restore(f);
 }
 
-static const char *place_name(enum placement p) { return placement[p]->name; }
-
 int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, uint32_t inject,
                     struct migrate_report *rep, char *err, size_t errlen)
 {
@@ -413,8 +383,7 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
     rep->from = s->where;
     rep->to = to;
     if (s->where == to) {
-        snprintf(err, errlen, "%s is in the %s already", name,
-                 to == PLACE_KERNEL ? "kernel" : "a user domain");
+        snprintf(err, errlen, "%s is in %s already", name, placement[to]->where);
         return -KEA_EINVAL;
     }
     if (moving || s->unloading) {
@@ -432,6 +401,8 @@ int service_migrate(const char *name, enum placement to, uint32_t timeout_ms, ui
                  "KEA_SERVICE)", name);
         return -KEA_EBADOBJ;
     }
+    /* Only a domain of its own is held to the rights it declares: in the
+     * kernel it has them all, whatever the requester holds. */
     uint32_t lacks = s->desc.rights & ~service_requester()->rights;
     if (to == PLACE_USER && lacks) {
         snprintf(err, errlen, "%s needs rights %#x in a user domain, which the caller lacks",
@@ -463,7 +434,8 @@ int service_replace(struct service *s, const struct replace_how *how,
                  moving ? "replaced already (one migration or restart at a time)" : "unloaded");
         return -KEA_EBUSY;
     }
-    if (s->where == PLACE_USER && s->dom->nthreads) {
+    struct domain *own = service_own_domain(s);
+    if (own && own->nthreads) {
         snprintf(err, errlen, "%s runs threads of its own in domain %s: they cannot move", name,
                  s->dom->name);
         return -KEA_EBUSY;
@@ -554,13 +526,12 @@ int service_replace(struct service *s, const struct replace_how *how,
     n->gone = 0;
     if (restart && n->where == PLACE_USER) n->fini = 0;
     drop_new(n, how->why, ferr, sizeof ferr);
-    if (s->where == PLACE_USER)
-        strlcpy(s->dom->name, s->name, sizeof s->dom->name);
+    if ((own = service_own_domain(s)) != 0)        /* named after it, now its old one is gone */
+        strlcpy(own->name, s->name, sizeof own->name);
     if (!restart) s->migrations++;
     s->last_downtime = rep->downtime;
     s->migrating = 0;
     if (ferr[0]) printf("%s: %s: finalize: %s\n", restart ? "restart" : "migrate", name, ferr);
-    (void)place_name;
     return 0;
 }
 

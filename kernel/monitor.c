@@ -223,8 +223,8 @@ static int cmd_load(int argc, char **argv)
         printf("load: %s\n", err);
         return r;
     }
-    printf("loaded %s from %s in %s (domain %d):", s->name, argv[1],
-           where == PLACE_KERNEL ? "the kernel" : "a user domain", s->dom->id);
+    printf("loaded %s from %s in %s (domain %d):", s->name, argv[1], placement[where]->where,
+           s->dom->id);
     for (uint32_t k = 0; k < s->nifaces; k++)
         printf(" %s.%s", s->name, s->iface[k]);
     printf("%s\n", s->nifaces ? "" : " no interfaces");

@@ -42,6 +42,10 @@ struct actslot {
 
 struct rooted_map;                   /* remap.c: domain-rooted remaps of one root */
 
+/* A counting semaphore (sem.c); each domain has DOMAIN_SEMS of its own. */
+#define DOMAIN_SEMS     16
+struct ksem { int used, value; };
+
 struct portal_slot {
     struct portal *cur;             /* what this local id reaches */
     struct portal *orig;            /* before a per-domain remap, else NULL */
@@ -71,7 +75,7 @@ struct domain {
     int nthreads;                   /* threads rooted here */
     uint32_t heap_top;              /* next unmapped heap address */
     uint32_t image_top;             /* next free address for loaded objects */
-    struct { int used, value; } sem[16];   /* semaphores (thread service) */
+    struct ksem sem[DOMAIN_SEMS];   /* its semaphores (sem.c) */
     uint8_t *iomap;                 /* I/O permission bitmap, if granted ports */
     struct portal *pager;           /* handles faults in the paged area, or NULL */
     uint32_t faults;                /* page faults delivered to the pager */
@@ -187,6 +191,13 @@ struct thread *thread_by_id(int id);
 struct thread *thread_at(int i);
 void thread_reap(struct thread *t);
 void kill_domain_threads(struct domain *d);
+
+/* sem.c: per-domain counting semaphores, named by handles 1..DOMAIN_SEMS */
+int  sem_create(struct domain *d, int value, uint32_t *h);
+int  sem_down(struct domain *d, uint32_t h);   /* 0, -KEA_EINVAL, or -KEA_EDEAD if destroyed */
+int  sem_up(struct domain *d, uint32_t h);
+int  sem_destroy(struct domain *d, uint32_t h);
+void sem_forget_domain(struct domain *d);      /* d dies: its semaphores go, sleepers woken */
 
 /* sched.c: the running thread, switching, sleeping */
 extern struct thread *cur;          /* the running thread */

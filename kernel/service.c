@@ -80,7 +80,7 @@ static void list_remove(struct service **list, struct service *s)
 struct service *service_of_domain(const struct domain *d)
 {
     for (struct service *s = services; s; s = s->next)
-        if (s->where == PLACE_USER && s->dom == d)
+        if (d && service_own_domain(s) == d)
             return s;
     return 0;
 }
@@ -92,40 +92,6 @@ uint32_t service_calls(const struct service *s)
         if (s->portal[i]) n += s->portal[i]->calls;
     return n;
 }
-
-/* ---- placements ----------------------------------------------------------- */
-
-/* The kernel placement shares the kernel's domain; its portals' owner is
- * the object, so that remaps can tell services in the kernel apart. */
-static struct domain *kernel_make(const char *name, uint32_t rights, char *err, size_t errlen)
-{
-    (void)name; (void)rights; (void)err; (void)errlen;
-    return kernel_domain;
-}
-static void kernel_drop(struct service *s, char *err, size_t errlen)
-{
-    (void)s; (void)err; (void)errlen;
-}
-static const void *kernel_owner(const struct service *s) { return s->obj; }
-
-/* A user placement has a domain of its own, destroyed with it. */
-static void user_drop(struct service *s, char *err, size_t errlen)
-{
-    if (!s->dom) return;
-    char name[DOMAIN_NAME];
-    strlcpy(name, s->dom->name, sizeof name);
-    int r = kdomain_destroy(s->dom);
-    if (r < 0) {
-        size_t n = strlen(err);
-        snprintf(err + n, errlen - n, " (its domain %s is left: %s)", name, kea_strerror(r));
-    }
-}
-static const void *user_owner(const struct service *s) { return s->dom; }
-
-static const struct placement_ops kernel_ops = { "kernel", kernel_make, kernel_drop, kernel_owner };
-static const struct placement_ops user_ops = { "user", udomain_create, user_drop, user_owner };
-const struct placement_ops *const placement[2] = { [PLACE_KERNEL] = &kernel_ops,
-                                                   [PLACE_USER] = &user_ops };
 
 /* ---- running the service's own code ------------------------------------ */
 
@@ -167,22 +133,9 @@ void service_run_fini(struct service *s, int why)
 
 static void call_fini(struct service *s) { service_run_fini(s, KEA_WHY_FRESH); }
 
-/* Portals the service made itself (through the portal service) in the
- * kernel placement, which would otherwise lead into freed code; a user
- * placement's go with its domain. */
-void service_revoke_own(struct service *s)
-{
-    if (s->where != PLACE_KERNEL || !s->obj) return;
-    for (int i = 0; i < portal_capacity(); i++) {
-        struct portal *p = portal_by_id(i);
-        if (p && p->dom == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0)
-            kportal_revoke(p);
-    }
-}
-
 /* Revoke the service's portals: invocations fail with -KEA_EDEAD from now
- * on.  In the kernel placement also the portals the service made itself
- * (through the portal service), which would otherwise lead into freed code. */
+ * on; and the portals it made itself where they would outlive its code
+ * (the kernel placement's; a user placement's go with its domain). */
 static void revoke_portals(struct service *s)
 {
     for (uint32_t i = 0; i < s->nifaces; i++)
@@ -191,7 +144,7 @@ static void revoke_portals(struct service *s)
             kportal_revoke(s->portal[i]);    /* may free it: not touched again */
             s->portal[i] = 0;
         }
-    service_revoke_own(s);
+    placement[s->where]->revoke_own(s);
 }
 
 /* Drop the object and, for a user placement, the domain; the service is
@@ -234,8 +187,6 @@ static int start(struct service *s, const char *as, char *err, size_t errlen)
     int r = service_read_descriptor(s->obj, &d, err, errlen);
     if (r < 0) return r;
     s->desc = d;
-    if (s->where == PLACE_USER)             /* what it declares, if the requester holds it */
-        s->dom->rights = service_user_rights(&d);
 
     /* Names: the service's, its domain's, its portals'. */
     const char *name = as ? as : d.name;
@@ -244,8 +195,8 @@ static int start(struct service *s, const char *as, char *err, size_t errlen)
                  s->obj->name);
         return -KEA_EEXIST;
     }
-    struct domain *other = domain_by_name(name);
-    if (s->where == PLACE_USER && other && other != s->dom) {
+    struct domain *own = service_own_domain(s), *other = domain_by_name(name);
+    if (own && other && other != own) {
         snprintf(err, errlen, "a domain named '%s' exists (load %s as another name)", name,
                  s->obj->name);
         return -KEA_EEXIST;
@@ -264,8 +215,10 @@ static int start(struct service *s, const char *as, char *err, size_t errlen)
         }
     }
     strlcpy(s->name, name, sizeof s->name);
-    if (s->where == PLACE_USER)
-        strlcpy(s->dom->name, name, sizeof s->dom->name);
+    if (own) {          /* named after it, holding what it declares if the requester holds it */
+        strlcpy(own->name, name, sizeof own->name);
+        own->rights = service_user_rights(&d);
+    }
     s->nifaces = d.nifaces;
     for (uint32_t i = 0; i < d.nifaces; i++)
         strlcpy(s->iface[i], d.iface[i].name, sizeof s->iface[i]);
@@ -354,24 +307,12 @@ int service_load(const char *module, enum placement where, const char *as,
 
 /* ---- unloading ----------------------------------------------------------- */
 
-/* Has thread t an activation in this instance of s: in its domain (user
- * placement), or entered through one of its portals or a portal whose
- * code is in its object (kernel placement)?  Its own init/fini and state
- * calls count (their portals' handlers are in the object). */
+/* Has thread t an activation in this instance of s (placement.c says
+ * which are: in its domain, or in its portals and code)?  Its own init,
+ * fini and state calls count. */
 int service_in_instance(const struct thread *t, const struct service *s)
 {
-    for (int k = 1; k <= t->depth; k++) {
-        const struct activation *a = &t->act[k];
-        if (s->where == PLACE_USER) {
-            if (a->dom == s->dom) return 1;
-            continue;
-        }
-        if (!a->dom->is_kernel || !a->portal) continue;
-        for (uint32_t j = 0; j < s->nifaces; j++)
-            if (a->portal == s->was[j]) return 1;
-        if (s->obj && kobj_region_of(s->obj, (uint32_t)a->portal->handler) >= 0) return 1;
-    }
-    return 0;
+    return placement[s->where]->holds(s, t);
 }
 
 /* The first thread inside this instance of s (1), or none (0). */
@@ -390,20 +331,11 @@ int service_find_inside(const struct service *s, struct thread **who)
 /* Is some thread inside s?  If so, say who in err. */
 static int inside(struct service *s, char *err, size_t errlen)
 {
-    /* Kernel placement: activations of its portals (revoked ones
-     * included) and of portals it made itself. */
-    struct portal *own[32];
-    int nown = 0;
-    if (s->where == PLACE_KERNEL)
-        for (int i = 0; i < portal_capacity() && nown < (int)(sizeof own / sizeof own[0]); i++) {
-            struct portal *p = portal_by_id(i);
-            if (p && p->dom == kernel_domain && kobj_region_of(s->obj, (uint32_t)p->handler) >= 0)
-                own[nown++] = p;
-        }
+    struct domain *own = service_own_domain(s);
     for (int i = 0; i < MAX_THREADS; i++) {
         struct thread *t = thread_at(i);
         if (!t || t->state == T_ZOMBIE) continue;
-        if (s->where == PLACE_USER && t->root == s->dom) {
+        if (own && t->root == own) {
             /* The service's own thread: kdomain_destroy kills it, unless it
              * is out calling another user domain, which would lose its
              * caller, or busy in the kernel. */
@@ -419,22 +351,10 @@ static int inside(struct service *s, char *err, size_t errlen)
             }
             continue;
         }
-        for (int k = 1; k <= t->depth; k++) {
-            const struct activation *a = &t->act[k];
-            int in = 0;
-            if (s->where == PLACE_USER)
-                in = a->dom == s->dom;
-            else if (a->dom->is_kernel && a->portal) {
-                for (uint32_t j = 0; j < s->nifaces; j++)
-                    in |= a->portal == s->was[j];
-                for (int j = 0; j < nown; j++)
-                    in |= a->portal == own[j];
-            }
-            if (in) {
-                snprintf(err, errlen, "%s is in use: thread %d (%s, of domain %s) is inside it",
-                         s->name, t->id, t->name, t->root->name);
-                return 1;
-            }
+        if (service_in_instance(t, s)) {
+            snprintf(err, errlen, "%s is in use: thread %d (%s, of domain %s) is inside it",
+                     s->name, t->id, t->name, t->root->name);
+            return 1;
         }
     }
     struct kobj *imp = kobj_importer(s->obj);

@@ -70,15 +70,37 @@ struct service {
     uint32_t checkpoints;                   /* taken since the load */
 };
 
-/* The two placements differ in a few steps only (issue 13): where an
- * instance's domain comes from and goes, and who its portals' owner is. */
+/* What differs between the two placements (kernel/placement.c), so that
+ * loading, unloading and replacing an instance read the same for both. */
 struct placement_ops {
     const char *name;                       /* "kernel", "user" */
+    const char *where;                      /* "the kernel", "a user domain" (messages) */
+    /* The instance's domain: made for it (err says why not), or the kernel's. */
     struct domain *(*make_domain)(const char *name, uint32_t rights, char *err, size_t errlen);
     void (*drop_domain)(struct service *s, char *err, size_t errlen);
+    /* The domain it has to itself (named after it, holding its rights,
+     * rooting its threads), or NULL: the kernel's is shared. */
+    struct domain *(*own_domain)(const struct service *s);
     const void *(*owner)(const struct service *s);  /* what remaps compare callers with */
+    /* Is portal p, leading into domain d, the instance's (its own or one
+     * it made, or code in it)?  Has thread t an activation inside it? */
+    int (*owns)(const struct service *s, const struct domain *d, const struct portal *p);
+    int (*holds)(const struct service *s, const struct thread *t);
+    void (*revoke_own)(struct service *s);  /* portals it made itself, before its code goes */
+    /* The state pages (kernel/migrate.c) at *addr in the instance's view, and back. */
+    int (*map_state)(struct service *s, struct svc_state *st, uint32_t *addr);
+    void (*unmap_state)(struct service *s, struct svc_state *st);
 };
 extern const struct placement_ops *const placement[2];
+
+static inline struct domain *service_own_domain(const struct service *s)
+{
+    return placement[s->where]->own_domain(s);
+}
+
+/* Where the state pages appear in a user placement: the top of the user
+ * half below the TLS page, which nothing else maps. */
+#define SVC_STATE_VA 0xbf000000u
 
 int service_load(const char *module, enum placement where, const char *name,
                  struct service **out, char *err, size_t errlen);
@@ -99,7 +121,6 @@ int  service_valid_name(const char *s);     /* letters, digits, '_', '-' */
 int  service_run_init(struct service *s, int why, char *err, size_t errlen);
 void service_run_fini(struct service *s, int why);
 void service_discard(struct service *s, char *err, size_t errlen);
-void service_revoke_own(struct service *s);         /* portals it made itself */
 int  service_in_instance(const struct thread *t, const struct service *s);
 int  service_find_inside(const struct service *s, struct thread **who);
 uint32_t service_user_rights(const struct svc_desc *d);

@@ -145,7 +145,7 @@ $(BUILD)/services/fs/%-linked.o: $(BUILD)/services/%.o
 # served vm_seq), vm_bad.o (bad input).
 SVC_VM_GEN    := $(addprefix $(BUILD)/gen/,pager_server.o pager_client.o vmctl_server.o \
                    policy_client.o block_client.o memory_client.o thread_client.o sys_client.o)
-SVC_VM_OBJ    := $(BUILD)/services/vm/vm.o
+SVC_VM_OBJ    := $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/vm/*.c))   # vm.c, vmstate.c
 SVC_CLOCK_GEN := $(addprefix $(BUILD)/gen/,policy_server.o thread_client.o)
 SVC_CLOCK_OBJ := $(BUILD)/services/vm/policy/clock.o
 SVC_MRU_OBJ   := $(BUILD)/services/vm/policy/mru.o

@@ -1,6 +1,7 @@
 /* kernel.thread: the thread base service (kernel/base/thread.idl):
  * thread creation, exit, sleep and join (on the exit statuses thread.c
- * keeps), and per-domain counting semaphores. */
+ * keeps), and per-domain counting semaphores (the mechanism is sem.c's;
+ * this file only unpacks the calls). */
 #include <stdio.h>
 #include <kea/memlayout.h>
 #include <kea/tls.h>
@@ -50,60 +51,15 @@ static int th_sleep(void *self, uint32_t ms)
     return 0;
 }
 
-static int sem_index(struct domain *d, kea_handle_t h)
-{
-    return h >= 1 && h <= 16 && d->sem[h - 1].used ? (int)h - 1 : -1;
-}
-
 static int th_sem_create(void *self, uint32_t value, kea_handle_t *sem)
 {
     (void)self;
-    struct domain *d = caller_domain();
-    for (int i = 0; i < 16; i++)
-        if (!d->sem[i].used) {
-            d->sem[i].used = 1;
-            d->sem[i].value = (int)value;
-            *sem = (kea_handle_t)i + 1;
-            return 0;
-        }
-    return -KEA_ENOMEM;
+    return sem_create(caller_domain(), (int)value, sem);
 }
 
-static int th_sem_down(void *self, kea_handle_t h)
-{
-    (void)self;
-    struct domain *d = caller_domain();
-    int i = sem_index(d, h);
-    if (i < 0) return -KEA_EINVAL;
-    while (d->sem[i].value == 0) {
-        sleep_on(&d->sem[i]);
-        if (!d->sem[i].used) return -KEA_EDEAD;
-    }
-    d->sem[i].value--;
-    return 0;
-}
-
-static int th_sem_up(void *self, kea_handle_t h)
-{
-    (void)self;
-    struct domain *d = caller_domain();
-    int i = sem_index(d, h);
-    if (i < 0) return -KEA_EINVAL;
-    d->sem[i].value++;
-    wakeup(&d->sem[i]);
-    return 0;
-}
-
-static int th_sem_destroy(void *self, kea_handle_t h)
-{
-    (void)self;
-    struct domain *d = caller_domain();
-    int i = sem_index(d, h);
-    if (i < 0) return -KEA_EINVAL;
-    d->sem[i].used = 0;
-    wakeup(&d->sem[i]);
-    return 0;
-}
+static int th_sem_down(void *self, kea_handle_t h) { (void)self; return sem_down(caller_domain(), h); }
+static int th_sem_up(void *self, kea_handle_t h) { (void)self; return sem_up(caller_domain(), h); }
+static int th_sem_destroy(void *self, kea_handle_t h) { (void)self; return sem_destroy(caller_domain(), h); }
 
 static int th_join(void *self, uint32_t tid, int32_t *status)
 {
