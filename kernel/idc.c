@@ -113,6 +113,15 @@ int kservice_call(struct thread *t, struct portal *p, struct idc_call *c)
     t->depth--;
     if (__builtin_expect(status != 0, 0) && p->contract && !reply_ok(p, c->proc, status))
         status = reply_kernel_fault(t, p, c, status);   /* demoted, as a fault (kernel/reply.c) */
+    /* A loaded service's code runs with interrupts on (recover.c), so the
+     * timer tick that asks for a reschedule may have come during the call,
+     * in kernel mode, where nothing is preempted: a user thread calling the
+     * service in a loop would then hardly ever be.  Give the CPU up on the
+     * way back to user mode instead, as the tick would have on arrival. */
+    if (__builtin_expect(need_resched, 0) && !t->act[t->depth].dom->is_kernel) {
+        need_resched = 0;
+        sched_yield();
+    }
     return status;
 }
 
