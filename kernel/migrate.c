@@ -123,7 +123,10 @@ static int lost(const struct service *s, const struct service *n, const char *st
 }
 
 /* Wait until no thread is inside the old instance: 0, or -KEA_EBUSY with
- * err naming one that stayed. */
+ * err naming one that stayed.  It looks again whenever the threads inside
+ * may have moved on (sched_pause: after the others ran, or an interrupt
+ * came), not once per timer tick: a request in flight at the hold costs
+ * what it takes to finish, not a tick. */
 static int drain(struct service *s, uint32_t timeout_ms, uint32_t *waited_ms, char *err,
                  size_t errlen)
 {
@@ -136,7 +139,7 @@ static int drain(struct service *s, uint32_t timeout_ms, uint32_t *waited_ms, ch
                      t->id, t->name, t->root->name, s->name, ms);
             return -KEA_EBUSY;
         }
-        sleep_ticks(1);
+        sched_pause();
     }
     *waited_ms = (uint32_t)((timer_ticks - t0) * 1000 / timer_hz);
     return 0;

@@ -202,6 +202,7 @@ void sem_forget_domain(struct domain *d);      /* d dies: its semaphores go, sle
 /* sched.c: the running thread, switching, sleeping */
 extern struct thread *cur;          /* the running thread */
 void sched_yield(void);
+void sched_pause(void);          /* others run, or wait for an interrupt */
 void sched(void);
 extern int need_resched;
 void scheduler(void) __attribute__((noreturn));

@@ -81,6 +81,24 @@ void sched_yield(void)
     irq_restore(f);
 }
 
+/* For a thread waiting on a condition other threads or an interrupt will
+ * change, without a channel to sleep on (kernel/migrate.c's drain): let
+ * the other runnable threads run; if there are none, wait for the next
+ * interrupt (a device's, the tick) instead of spinning with interrupts off
+ * in the scheduler.  Interrupts are off before and after. */
+void sched_pause(void)
+{
+    for (int i = 0; i < MAX_THREADS; i++) {
+        struct thread *t = thread_at(i);
+        if (t && t != cur && t->state == T_RUNNABLE) {
+            sched_yield();
+            return;
+        }
+    }
+    sti_hlt();
+    cli();
+}
+
 void sleep_on(void *chan)
 {
     if (!cur) {                       /* before the scheduler runs */
