@@ -39,6 +39,8 @@ _Static_assert(sizeof(struct portal_slot) == 8 && offsetof(struct portal_slot, c
                "idc_fast.S: ptab scale");
 _Static_assert(IDC_RETURN == 0xffffffffu, "idc_fast.S: cmpl $-1");
 _Static_assert(sizeof(((struct activation *)0)->proc) == 2, "idc_fast.S: movw to ACT_PROC");
+_Static_assert(sizeof(((struct activation *)0)->out_cap) == 2 && IDC_BUF_MAX <= 0xffff,
+               "idc_fast.S: movw to ACT_OUT_CAP");
 _Static_assert(sizeof(((struct portal *)0)->contract) == 4, "idc_fast.S: cmpl of P_CONTRACT");
 
 /* Use sysenter where the CPU has it unless the kernel command line says
@@ -98,6 +100,36 @@ void switch_space(struct thread *t, struct domain *d)
     }
 }
 
+/* What kservice_call does after a call only now and then: a status
+ * outside the reply contract, a reschedule the timer asked for. */
+static __attribute__((noinline)) int kservice_call_end(struct thread *t, struct portal *p,
+                                                       struct idc_call *c, int status)
+{
+    if (status != 0 && p->contract && !reply_ok(p, c->proc, status))
+        status = reply_kernel_fault(t, p, c, status);   /* demoted, as a fault (kernel/reply.c) */
+    /* A loaded service's code runs with interrupts on (recover.c), so the
+     * timer tick that asks for a reschedule may have come during the call,
+     * in kernel mode, where nothing is preempted: a user thread calling the
+     * service in a loop would then hardly ever be.  Give the CPU up on the
+     * way back to user mode instead, as the tick would have on arrival. */
+    if (need_resched && !t->act[t->depth].dom->is_kernel) {
+        need_resched = 0;
+        sched_yield();
+    }
+    return status;
+}
+
+/* A loaded object's handler (or the injector's): guarded, interrupts on. */
+static __attribute__((noinline)) int kservice_call_loaded(struct thread *t, struct activation *a,
+                                                          struct portal *p, struct idc_call *c)
+{
+    int status = kernel_call_guarded(a, p, c);    /* a fault in it unwinds here (recover.c) */
+    t->depth--;
+    if (__builtin_expect(status | need_resched, 0))
+        return kservice_call_end(t, p, c, status);
+    return status;
+}
+
 /* The one way into a kernel-placed service, from every caller (a user
  * domain's trap, kernel code, the assembly fast path): push its activation
  * on t, run the handler on this stack, pop.  The caller copies buffers and
@@ -109,19 +141,10 @@ int kservice_call(struct thread *t, struct portal *p, struct idc_call *c)
     a->portal = p;
     a->slot = 0;
     p->calls++;
-    int status = kernel_call(a, p, c);    /* guarded: a fault in it unwinds here (recover.c) */
+    if (!kernel_own_handler(p))
+        return kservice_call_loaded(t, a, p, c);
+    int status = p->handler(p->arg, c);           /* a base service: plainly */
     t->depth--;
-    if (__builtin_expect(status != 0, 0) && p->contract && !reply_ok(p, c->proc, status))
-        status = reply_kernel_fault(t, p, c, status);   /* demoted, as a fault (kernel/reply.c) */
-    /* A loaded service's code runs with interrupts on (recover.c), so the
-     * timer tick that asks for a reschedule may have come during the call,
-     * in kernel mode, where nothing is preempted: a user thread calling the
-     * service in a loop would then hardly ever be.  Give the CPU up on the
-     * way back to user mode instead, as the tick would have on arrival. */
-    if (__builtin_expect(need_resched, 0) && !t->act[t->depth].dom->is_kernel) {
-        need_resched = 0;
-        sched_yield();
-    }
     return status;
 }
 

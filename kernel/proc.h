@@ -94,7 +94,9 @@ struct activation {
     struct portal *portal;          /* invoked to create it; NULL for the base */
     struct actslot *slot;           /* user domains: stack and buffers */
     uint32_t ret_eip, ret_esp;      /* user caller: where to resume */
-    uint32_t out_uptr, out_cap;     /* user caller: its out-buffer */
+    uint32_t out_uptr;              /* user caller: its out-buffer */
+    uint16_t out_cap;               /* ... and its size, at most IDC_BUF_MAX */
+    uint16_t proc;                  /* the procedure called: its reply's contract (kernel/reply.c) */
     struct idc_args *kargs;         /* kernel caller: its arguments, else NULL */
     uint32_t kctx[6];               /* kernel caller: saved context (kctx_save) */
     uint32_t saved_kstack;          /* kernel caller: kstack top before the upcall */
@@ -102,7 +104,6 @@ struct activation {
     int status;
     uint32_t since;                 /* timer tick it began (the call deadline, kernel/recover.c);
                                        every path that pushes an activation sets it */
-    uint16_t proc;                  /* the procedure called: its reply's contract (kernel/reply.c) */
 };
 /* swtch.S's kctx_save/kctx_resume store six words (ebx esi edi ebp esp eip). */
 _Static_assert(sizeof(((struct activation *)0)->kctx) == 6 * sizeof(uint32_t), "swtch.S kctx");
@@ -257,18 +258,17 @@ void kbench_init(void);
 
 /* i386/swtch.S, i386/idc_entry.S: saved kernel contexts, the way to user mode */
 struct idc_call;
-/* Every call into a kernel-placed service goes through kernel_call: a
- * loaded object's (or the fault injector's) runs guarded, its activation's
- * kctx being where a fault in it unwinds to (recover.c); the kernel's own
- * base services, whose faults halt the kernel anyway, are called plainly. */
+/* Every call into a kernel-placed service (kservice_call, idc.c): a loaded
+ * object's (or the fault injector's) runs guarded, with interrupts on, its
+ * activation's kctx being where a fault in it unwinds to (recover.c); the
+ * kernel's own base services, whose faults halt the kernel anyway, are
+ * called plainly, with interrupts off like the rest of the kernel. */
 int  kernel_call_guarded(struct activation *a, struct portal *p, struct idc_call *c);
 extern const char _etext[], inject_code_start[];
-static inline int kernel_call(struct activation *a, struct portal *p, struct idc_call *c)
+static inline int kernel_own_handler(const struct portal *p)
 {
     uint32_t h = (uint32_t)p->handler;
-    if (h < (uint32_t)_etext && h != (uint32_t)inject_code_start)
-        return p->handler(p->arg, c);
-    return kernel_call_guarded(a, p, c);
+    return h < (uint32_t)_etext && h != (uint32_t)inject_code_start;
 }
 int  kctx_save(uint32_t *ctx) __attribute__((returns_twice));  /* setjmp-like: 0, then 1 on resume */
 void kctx_resume(uint32_t *ctx) __attribute__((noreturn));

@@ -5,7 +5,7 @@
  * call (kernel_call_guarded below, from kservice_call in kernel/idc.c).
  * It first saves the caller's kernel context in the activation (kctx_save,
  * as an upcall does): that is the IDC boundary.  (The kernel's own base
- * services are called plainly: kernel_call in proc.h.)  The service's code
+ * services are called plainly: kernel_own_handler in proc.h.)  The service's code
  * then runs with interrupts ON, while the kernel's own code keeps them off:
  * every export a service can call that touches kernel state turns them off
  * for its part (the gates of kernel/kenv.c; portal_invoke itself).  So at

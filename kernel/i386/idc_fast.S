@@ -116,13 +116,13 @@
         cmpl    %ss:P_OUT_MAX(%edx), %ecx
         jbe     2f
         movl    %ss:P_OUT_MAX(%edx), %ecx
-2:      movl    %ecx, %ss:ACT_OUT_CAP(%eax)
+2:      movw    %cx, %ss:ACT_OUT_CAP(%eax)
         shll    $16, %ecx
         movl    %ecx, %ss:8(%esp)               /* in_len | out_cap << 16, for the callee */
         popl    %ecx
 .else
         movl    $0, %ss:ACT_OUT_UPTR(%eax)
-        movl    $0, %ss:ACT_OUT_CAP(%eax)
+        movw    $0, %ss:ACT_OUT_CAP(%eax)
 .endif
         incl    %ss:P_CALLS(%edx)
         incl    %ss:DOM_ACTIVE(%ebx)
