@@ -21,10 +21,12 @@ $(BUILD)/kernel/%.o: kernel/%.S | $(BUILD)/gen/asm-offsets.h
 	$(TARGET_CC) $(TARGET_ASFLAGS) -I$(BUILD)/gen -MMD -MP -c $< -o $@
 
 # Structure offsets for the entry code (kernel/i386/asm-offsets.c): compiled
-# to assembly, its "->NAME value" markers become #defines.
-$(BUILD)/gen/asm-offsets.h: kernel/i386/asm-offsets.c kernel/i386/arch.h kernel/i386/x86.h kernel/proc.h
+# to assembly, its "->NAME value" markers become #defines.  The compiler
+# lists every header it read (asm-offsets.h.d), so a structure changed in
+# any of them regenerates the offsets.
+$(BUILD)/gen/asm-offsets.h: kernel/i386/asm-offsets.c kernel/kernel.mk
 	@mkdir -p $(dir $@)
-	$(TARGET_CC) $(TARGET_CFLAGS) -S -o $@.s $<
+	$(TARGET_CC) $(TARGET_CFLAGS) -MMD -MP -MF $@.d -MT $@ -S -o $@.s $<
 	{ echo '/* Generated from kernel/i386/asm-offsets.c: do not edit. */'; \
 	  sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Z_0-9]*\) \([0-9]*\)"/#define \1 \2/p' $@.s; } > $@.tmp
 	@rm -f $@.s
@@ -40,3 +42,5 @@ $(BUILD)/kernel.elf: $(KERNEL_OBJS) $(KERNEL_GEN) $(KERNEL_LIBS) boot/kernel.ld 
 		$(KERNEL_OBJS) $(KERNEL_GEN) --start-group $(KERNEL_LIBS) $(LIBGCC) --end-group
 
 -include $(KERNEL_OBJS:.o=.d)
+
+-include $(BUILD)/gen/asm-offsets.h.d
