@@ -17,6 +17,7 @@
 #include <kea/sysinfo.h>
 #include "block_client.h"
 #include "fs_client.h"
+#include "fsread.h"
 #include "sys_client.h"
 #include "thread_client.h"
 
@@ -50,18 +51,7 @@ static int write_file(const kea_binding_t *fs, const char *name, const char *src
 
 static int read_file(const kea_binding_t *fs, const char *name, char *dst)
 {
-    kea_handle_t h;
-    uint32_t size;
-    bool dir;
-    size_t got;
-    int r = fs_open(fs, name, &h, &size, &dir);
-    if (r < 0) return r;
-    if (size != FILE_BYTES) return -KEA_EIO;
-    for (uint32_t off = 0; off < FILE_BYTES; off += got) {
-        if ((r = fs_read(fs, h, off, dst + off, CHUNK, &got)) < 0) return r;
-        if (got == 0) return -KEA_EIO;
-    }
-    return 0;
+    return fs_read_whole(fs, name, dst, FILE_BYTES, CHUNK);
 }
 
 static int copy(int rounds)

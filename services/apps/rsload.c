@@ -25,6 +25,7 @@
 #include <kea/base.h>
 #include <kea/sysinfo.h>
 #include "fs_client.h"
+#include "fsread.h"
 #include "sys_client.h"
 #include "thread_client.h"
 
@@ -71,18 +72,7 @@ static int write_file(const kea_binding_t *fs, const char *name, const uint8_t *
 
 static int read_file(const kea_binding_t *fs, const char *name, uint8_t *dst)
 {
-    kea_handle_t h;
-    uint32_t size;
-    bool dir;
-    size_t got;
-    int r = fs_open(fs, name, &h, &size, &dir);
-    if (r < 0) return r;
-    if (size != FILE_BYTES) return -KEA_EIO;
-    for (uint32_t off = 0; off < FILE_BYTES; off += got) {
-        if ((r = fs_read(fs, h, off, dst + off, CHUNK, &got)) < 0) return r;
-        if (got == 0) return -KEA_EIO;
-    }
-    return 0;
+    return fs_read_whole(fs, name, dst, FILE_BYTES, CHUNK);
 }
 
 /* ata's restarts and placement, from sys.services. */

@@ -48,12 +48,30 @@ def _smash(h, name, want=RESTARTED):
     start = len(h.out)
     out = h.cmd(f"call {name}.svctest smash {SMASH}")
     check("status -6 (callee faulted)" in out, f"the smash did not fault:\n{out}")
+    return _wait_for(h, start, want, "the smash")
+
+
+def _wait_for(h, start, want, what):
+    """The match of `want` in what the console said from `start`, waiting
+    for it at most 3 s (the restarter reports when it is done, after the
+    prompt perhaps)."""
     for _ in range(30):
         m = re.search(want, h.out[start:])
         if m:
             return m
         h.cmd("sleep 100")
-    check(False, f"no /{want}/ after the fault:\n{h.out[start:]}")
+    check(False, f"{what}: no /{want}/:\n{h.out[start:]}")
+
+
+def _wait_restart(h, start, what):
+    """The restart line after `start`: its groups are RESTARTED's."""
+    return _wait_for(h, start, RESTARTED, what)
+
+
+def _out_after_restart(h, start, what="the call"):
+    """What the console said from `start` up to a restart line."""
+    _wait_restart(h, start, what)
+    return h.out[start:]
 
 
 def _alive(h):
@@ -163,11 +181,7 @@ def test_inject_each_kind(h):
         out = h.cmd("call si.svctest where")
         check("status -6 (callee faulted)" in out, f"{kind}: the call did not fault:\n{out}")
         n += 1
-        for _ in range(30):
-            m = re.search(RESTARTED, h.out[start:])
-            if m:
-                break
-            h.cmd("sleep 100")
+        m = _wait_restart(h, start, kind)
         check(m and trap in m.group(3) and int(m.group(5)) == n, f"{kind}: no restart for a {trap}:\n"
               + h.out[start:])
         check(_state(h, "si")[1] == 1, f"{kind}: si does not answer after its restart")
@@ -188,15 +202,6 @@ def _answer(h, name, proc, status):
     m = re.search(rf"svctest\.{proc}: status (-?\d+) ", out)
     check(m, f"{proc} {status}: no status:\n{out}")
     return int(m.group(1)), start
-
-
-def _wait_restart(h, start, what):
-    for _ in range(30):
-        m = re.search(RESTARTED, h.out[start:])
-        if m:
-            return m
-        h.cmd("sleep 100")
-    check(False, f"{what}: no restart:\n{h.out[start:]}")
 
 
 def _reply_contract_user(h):
@@ -332,22 +337,12 @@ def test_kernel_placed_fault_demotes(h):
         start = len(h.out)
         out = h.cmd("call ks.svctest where")
         check("status -6 (callee faulted)" in out, f"{kind}: the call did not fault:\n{out}")
-        for _ in range(30):
-            if re.search(RESTARTED, h.out[start:]):
-                break
-            h.cmd("sleep 100")
-        out = h.out[start:]
+        out = _out_after_restart(h, start, kind)
         check(re.search(r"in kernel-placed service ks \(thread \d+\): call unwound", out) and
               "restart: ks demoted from the kernel to a user domain" in out and
               re.search(r"restart: ks restarted in ks ", out), f"{kind}: not demoted:\n{out}")
         check(_state(h, "ks")[0] != 0, f"{kind}: ks does not serve from a user domain")
     _alive(h)
-
-
-def _out_after_restart(h, start, what="the call"):
-    """What the console said from `start` up to a restart line (at most 3 s)."""
-    _wait_restart(h, start, what)
-    return h.out[start:]
 
 
 def test_kernel_placed_loop_ends_at_deadline(h):
@@ -491,11 +486,7 @@ def test_kernel_placed_stack_protector_failure_demotes(h):
     start = len(h.out)
     out = h.cmd(f"call dk.svctest smash {SMASH}")
     check("status -6 (callee faulted)" in out, f"the smash did not fault:\n{out}")
-    for _ in range(30):
-        if re.search(RESTARTED, h.out[start:]):
-            break
-        h.cmd("sleep 100")
-    out = h.out[start:]
+    out = _out_after_restart(h, start, "the smash")
     check("stack protector failure in kernel-placed service dk" in out and
           "restart: dk demoted from the kernel to a user domain" in out, f"not demoted:\n{out}")
     check(_state(h, "dk")[0] != 0, "dk does not serve from a user domain")
