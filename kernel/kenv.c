@@ -34,10 +34,20 @@ void __stack_chk_fail_local(void) { __stack_chk_fail(); }
 
 /* ---- gates: the exports that touch kernel state ---- */
 
+/* Output reads the service's arguments before it turns interrupts off:
+ * formatting into a buffer, or measuring a string, is pure, so a bad
+ * pointer among them faults where the call can still be unwound
+ * (recover.c), not inside the console with interrupts off. */
 int kenv_vprintf(const char *fmt, va_list ap)
 {
+    char buf[512];
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(buf, sizeof buf, fmt, aq);
+    va_end(aq);
     uint32_t f = irq_save();
-    int n = vprintf(fmt, ap);
+    if (n >= 0 && (size_t)n < sizeof buf) kconsole_write(buf, (size_t)n);
+    else n = vprintf(fmt, ap);          /* longer than the buffer: formatted twice */
     irq_restore(f);
     return n;
 }
@@ -59,7 +69,6 @@ int kenv_printf(const char *fmt, ...)
         irq_restore(f);                                                 \
         return r;                                                       \
     }
-GATE(int, puts, (const char *s), (s))
 GATE(int, putchar, (int c), (c))
 GATE(int, getchar, (void), ())
 GATE(void *, malloc, (size_t n), (n))
@@ -67,9 +76,17 @@ GATE(void *, calloc, (size_t n, size_t m), (n, m))
 GATE(void *, realloc, (void *p, size_t n), (p, n))
 GATE(char *, strdup, (const char *s), (s))
 GATE(char *, strndup, (const char *s, size_t n), (s, n))
-GATE(int, kea_bind, (const char *service, const char *iface, uint32_t iface_id,
-                     kea_binding_t *b), (service, iface, iface_id, b))
 #undef GATE
+
+int kenv_puts(const char *s)
+{
+    size_t n = strlen(s);
+    uint32_t f = irq_save();
+    kconsole_write(s, n);
+    putchar('\n');
+    irq_restore(f);
+    return (int)n + 1;
+}
 
 void kenv_free(void *p)
 {
@@ -111,11 +128,41 @@ void kea_flush(void) { }
 
 uint32_t kea_domain_id(void) { return 0; }
 
+/* The kernel domain's table entry for the portal `name` of interface
+ * iface_id (granted if it has none yet), or an error. */
+static int bind_name(const char *name, uint32_t iface_id);
+
+static int bound(int local, uint32_t iface_id, kea_binding_t *b)
+{
+    if (local < 0) return local;
+    b->portal = (uint32_t)local;
+    b->iface_id = iface_id;
+    return 0;
+}
+
 int kea_bind(const char *service, const char *iface, uint32_t iface_id, kea_binding_t *b)
 {
     char name[64];
     if (snprintf(name, sizeof name, "%s.%s", service, iface) >= (int)sizeof name)
         return -KEA_EINVAL;
+    return bound(bind_name(name, iface_id), iface_id, b);
+}
+
+/* A service's kea_bind: its strings are read and its binding written with
+ * interrupts on, the lookup and the grant done with them off. */
+int kenv_kea_bind(const char *service, const char *iface, uint32_t iface_id, kea_binding_t *b)
+{
+    char name[64];
+    if (snprintf(name, sizeof name, "%s.%s", service, iface) >= (int)sizeof name)
+        return -KEA_EINVAL;
+    uint32_t f = irq_save();
+    int local = bind_name(name, iface_id);
+    irq_restore(f);
+    return bound(local, iface_id, b);
+}
+
+static int bind_name(const char *name, uint32_t iface_id)
+{
     struct portal *p = portal_by_name(name);
     if (!p) return -KEA_ENOENT;
     if (p->iface_id != iface_id) return -KEA_EIFACE;
@@ -127,8 +174,5 @@ int kea_bind(const char *service, const char *iface, uint32_t iface_id, kea_bind
         if (kernel_domain->ptab[i].cur == p || kernel_domain->ptab[i].orig == p)
             local = i;
     if (local < 0) local = kportal_grant(kernel_domain, p);
-    if (local < 0) return local;
-    b->portal = (uint32_t)local;
-    b->iface_id = iface_id;
-    return 0;
+    return local;
 }

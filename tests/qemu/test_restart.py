@@ -376,20 +376,28 @@ def test_kernel_placed_loop_ends_at_deadline(h):
 
 
 def test_kernel_placed_fault_in_environment_demotes(h):
-    """A bad pointer handed by a kernel-placed service to the environment's
-    memcpy faults in kernel code, but in the service's call with interrupts
-    on, where no kernel state is half updated: unwound and demoted, not a
-    halt.  In a user domain the same call is an ordinary fault."""
+    """A bad pointer handed by a kernel-placed service to the environment
+    faults in kernel code, but where no kernel state is half updated: in
+    memcpy (pure, interrupts on), or while printf, puts and kea_bind read
+    or write the service's arguments, which they do before (after) their
+    part with interrupts off.  The call is unwound and the service demoted,
+    not the kernel halted.  In a user domain the same calls are ordinary
+    faults."""
     _boot(h)
     h.cmd("load svc_migr.o kernel as kc")
+    check("max=7" in h.cmd("policy kc max=7 window=1"), "policy")
+    for how in (0, 1, 2, 3):
+        if not re.search(r"words 0 ", h.cmd("call kc.svctest where")):
+            check("migrated kc" in h.cmd("migrate kc kernel"), f"badcopy {how}: kc did not move back")
+        start = len(h.out)
+        out = h.cmd(f"call kc.svctest badcopy {how}")
+        check("status -6 (callee faulted)" in out, f"badcopy {how} did not fault:\n{out}")
+        out = _out_after_restart(h, start, f"badcopy {how}")
+        check(re.search(r"page fault at eip [0-9a-f]{8}, address 000000(10|14) in kernel-placed service kc",
+                        out) and "restart: kc demoted from the kernel to a user domain" in out,
+              f"badcopy {how}: not demoted:\n{out}")
     start = len(h.out)
-    out = h.cmd("call kc.svctest badcopy")
-    check("status -6 (callee faulted)" in out, f"the bad copy did not fault:\n{out}")
-    out = _out_after_restart(h, start)
-    check(re.search(r"page fault at eip [0-9a-f]{8}, address 00000010 in kernel-placed service kc", out)
-          and "restart: kc demoted from the kernel to a user domain" in out, f"not demoted:\n{out}")
-    start = len(h.out)
-    check("status -6 (callee faulted)" in h.cmd("call kc.svctest badcopy"), "no fault in user")
+    check("status -6 (callee faulted)" in h.cmd("call kc.svctest badcopy 1"), "no fault in user")
     check(re.search(RESTARTED, _out_after_restart(h, start)), "no restart in user")
     check(_state(h, "kc")[0] != 0, "kc does not serve")
     _alive(h)

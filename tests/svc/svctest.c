@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kea/base.h>
+#include <kea/binding.h>
 #include <kea/service.h>
 #include "svctest_server.h"
 #include "thread_client.h"      /* linked in: only portal_invoke comes from outside */
@@ -124,13 +125,18 @@ static int spin(void *self, uint32_t how)
     return 0;
 }
 
-/* A bad pointer handed to the environment: the fault is in its memcpy. */
-static int badcopy(void *self)
+/* A bad pointer handed to the environment: the fault is in its code. */
+static int badcopy(void *self, uint32_t how)
 {
     (void)self;
     calls++;
     static const char data[64];
-    memcpy((void *)(uintptr_t)16, data, sizeof data);
+    void *bad = (void *)(uintptr_t)16;
+    if (how == 0) memcpy(bad, data, sizeof data);
+    else if (how == 1) printf("svctest: %s\n", (const char *)bad);
+    else if (how == 2) puts(bad);
+    else if (how == 3) kea_bind("kernel", "thread", THREAD_IFACE_ID, bad);
+    else return -KEA_EINVAL;
     return 0;
 }
 
