@@ -378,15 +378,15 @@ def test_kernel_placed_loop_ends_at_deadline(h):
 def test_kernel_placed_fault_in_environment_demotes(h):
     """A bad pointer handed by a kernel-placed service to the environment
     faults in kernel code, but where no kernel state is half updated: in
-    memcpy (pure, interrupts on), or while printf, puts and kea_bind read
-    or write the service's arguments, which they do before (after) their
-    part with interrupts off.  The call is unwound and the service demoted,
+    memcpy (pure, interrupts on), or while printf, puts, kea_bind and strdup
+    read or write the service's arguments, which they do before (after)
+    their part with interrupts off.  The call is unwound and the service demoted,
     not the kernel halted.  In a user domain the same calls are ordinary
     faults."""
     _boot(h)
     h.cmd("load svc_migr.o kernel as kc")
     check("max=7" in h.cmd("policy kc max=7 window=1"), "policy")
-    for how in (0, 1, 2, 3):
+    for how in (0, 1, 2, 3, 4):
         if not re.search(r"words 0 ", h.cmd("call kc.svctest where")):
             check("migrated kc" in h.cmd("migrate kc kernel"), f"badcopy {how}: kc did not move back")
         start = len(h.out)

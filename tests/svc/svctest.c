@@ -136,6 +136,7 @@ static int badcopy(void *self, uint32_t how)
     else if (how == 1) printf("svctest: %s\n", (const char *)bad);
     else if (how == 2) puts(bad);
     else if (how == 3) kea_bind("kernel", "thread", THREAD_IFACE_ID, bad);
+    else if (how == 4) free(strdup(bad));
     else return -KEA_EINVAL;
     return 0;
 }
