@@ -23,6 +23,20 @@ def default_modules(build):
     return out.stdout.split()
 
 
+def echo_pattern(line):
+    """The shell's echo of a typed line, into which output from elsewhere
+    (a program running meanwhile) may have come between two characters:
+    whole lines, each perhaps followed by the shell reprinting its prompt
+    and what was typed so far (shell/line.c, K_REPRINT).  Each such gap is
+    matched atomically, so a search that fails stays linear."""
+    rx = []
+    for i, ch in enumerate(line):
+        rx.append(re.escape(ch))
+        if i + 1 < len(line):
+            rx.append(r"(?>[^\n]*\n(?:" + re.escape(PROMPT + line[:i + 1]) + r")?)*?")
+    return "".join(rx) + r"\n"
+
+
 class Harness:
     def __init__(self, build, name="test"):
         self.build = os.path.join(ROOT, build) if not os.path.isabs(build) else build
@@ -130,7 +144,7 @@ class Harness:
     def cmd(self, line, timeout=CMD_TIMEOUT, prompt=True):
         """Type a command; return what it printed before the next prompt."""
         self.send(line + "\n")
-        self.expect(re.escape(line.strip()) + r"\n", timeout)   # the echo of the line
+        self.expect(echo_pattern(line.strip()), timeout)        # the echo of the line
         start = self.pos
         if not prompt:
             return None
