@@ -20,17 +20,11 @@
 #include <kea/sysinfo.h>
 #include "block_client.h"
 #include "sys_client.h"
+#include "kea_bench.h"
 
 extern const kea_binding_t kea_base_sys;
 
 #define CALLS 200
-
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
 
 static uint8_t buf[4096];
 

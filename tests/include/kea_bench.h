@@ -1,4 +1,4 @@
-/* What the benchmark programs (tests/apps/bench.c, zbench.c) measure with,
+/* What the benchmark programs (tests/apps/bench.c, zbench.c, migbench.c) measure with,
  * defined once.  They run under QEMU -icount shift=0, where rdtsc counts
  * guest instructions exactly; each figure is the median of a few rounds. */
 #ifndef KEA_TEST_BENCH_H
